@@ -1,0 +1,2 @@
+/* The simulated world (placeholder until the simulator lands). */
+#include "sim/world.h"

@@ -1,0 +1,76 @@
+/* AWS Signature Version 4: one implementation for signing and verifying. */
+#ifndef MOMENTUM_AWS_SIGV4_H
+#define MOMENTUM_AWS_SIGV4_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct aws_credentials;
+
+struct sigv4_header {
+	const char *name;
+	const char *value;
+};
+
+/*
+ * A request to sign or verify.  path is the raw request path (not yet
+ * normalized), query the raw query string without '?' (may be NULL).
+ * headers as sent on the wire (duplicates allowed, any case).
+ * payload_hash: hex SHA-256 of the body, or NULL to compute it from body.
+ */
+struct sigv4_request {
+	const char *method;
+	const char *path;
+	const char *query;
+	const struct sigv4_header *headers;
+	size_t nheaders;
+	const void *body;
+	size_t body_len;
+	const char *payload_hash;
+};
+
+struct sigv4_params {
+	const char *region;
+	const char *service;	/* signing name */
+	time_t when;		/* request time (already skew-corrected) */
+	int normalize_path;	/* 1 for every service but S3 */
+};
+
+/* Canonical request, string to sign.  Caller frees. */
+char *sigv4_canonical_request(const struct sigv4_request *req,
+    const char *signed_headers_override);
+char *sigv4_string_to_sign(const char *canonical_request,
+    const struct sigv4_params *p);
+/* Hex signature.  Caller frees. */
+char *sigv4_signature(const char *string_to_sign, const char *secret,
+    const struct sigv4_params *p);
+
+/*
+ * Sign: returns the Authorization header value and fills *amz_date
+ * ("20150830T123600Z").  The request must already carry host and
+ * x-amz-date (and x-amz-security-token when there is a session token).
+ * Caller frees both.
+ */
+char *sigv4_authorization(const struct sigv4_request *req,
+    const struct aws_credentials *creds, const struct sigv4_params *p);
+void sigv4_format_date(time_t t, char out[17]);	/* YYYYMMDDTHHMMSSZ */
+
+/*
+ * Verify a signed request (the simulator's side).  lookup_secret maps an
+ * access key id to its secret (NULL when unknown).  Returns 0 when the
+ * signature is valid; otherwise -1 and *code/*message describe the AWS
+ * error (IncompleteSignature, InvalidClientTokenId,
+ * SignatureDoesNotMatch, RequestExpired...).  now/max_skew bound the
+ * x-amz-date.  On success *access_key (caller frees) names the key.
+ */
+int sigv4_verify(const struct sigv4_request *req,
+    const char *(*lookup_secret)(void *ctx, const char *access_key),
+    void *ctx, time_t now, int max_skew_seconds, char **access_key,
+    char **region, char **service, const char **code, char **message);
+
+/* Helpers shared with the rest of the core. */
+void sha256_hex(const void *data, size_t len, char out[65]);
+/* RFC 3986 encode; encode_slash=0 keeps '/'.  Caller frees. */
+char *uri_encode(const char *s, size_t len, int encode_slash);
+
+#endif
