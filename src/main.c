@@ -1,14 +1,25 @@
-/* momentum-console entry point. */
+/* momentum-console entry point: dispatch to a subcommand or the console. */
 #include <stdio.h>
 #include <string.h>
+
+#include "aws/client.h"
+#include "cli/cli.h"
 
 int
 main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("momentum-console %s\n", MOMENTUM_VERSION);
-		return 0;
-	}
-	fprintf(stderr, "momentum-console: not yet implemented\n");
-	return 1;
+	int rc;
+
+	/* Before any thread exists (DESIGN: curl_global_init once). */
+	http_global_init();
+	if (argc > 1 && strcmp(argv[1], "aws") == 0)
+		rc = cli_aws_main(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "doctor") == 0)
+		rc = cli_doctor_main(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "action") == 0)
+		rc = cli_action_main(argc - 1, argv + 1);
+	else
+		rc = console_main(argc, argv);
+	http_global_cleanup();
+	return rc;
 }
