@@ -132,4 +132,47 @@ struct cost_data {
 	int ndays;		/* days so far this month */
 };
 
+/* ---- service detail: one service over a chosen window ---------------- */
+
+enum detail_window { DETAIL_1H, DETAIL_3H, DETAIL_12H, DETAIL_24H, DETAIL_7D,
+	DETAIL_COUNT };
+
+struct detail_data {
+	char *role;
+	enum detail_window window;
+	int64_t range_start, range_end;	/* epoch seconds */
+	int period;			/* seconds between points */
+	struct service_metrics m;	/* m.role == role */
+};
+
+/* Window length in seconds, its period, and a label ("1h" ... "7d"). */
+int64_t detail_window_seconds(enum detail_window w);
+int detail_window_period(enum detail_window w);
+const char *detail_window_name(enum detail_window w);
+
+/* ---- helpers (src/model/model.c) --------------------------------------- */
+
+/* free_data functions for snapshots; NULL is a no-op. */
+void services_data_free(void *p);
+void metrics_data_free(void *p);
+void alarms_data_free(void *p);
+void cost_data_free(void *p);
+void detail_data_free(void *p);
+void op_info_clear(struct op_info *o);
+void service_info_clear(struct service_info *s);
+void service_metrics_clear(struct service_metrics *m);
+void alarm_info_clear(struct alarm_info *a);
+
+/* n points from start every period seconds, all NAN. */
+void series_init(struct series *s, int64_t start, int period, size_t n);
+void series_free(struct series *s);
+/* Set the point covering epoch second t; ignored when outside. */
+void series_set(struct series *s, int64_t t, double v);
+/* Newest non-NAN value, NAN when none. */
+double series_last(const struct series *s);
+/* Largest non-NAN value, NAN when none. */
+double series_max(const struct series *s);
+/* Short metric name: "req/s", "p50", "p99", "4xx%", ... */
+const char *metric_kind_name(enum metric_kind k);
+
 #endif

@@ -10,6 +10,7 @@ enum source {
 	SRC_METRICS,		/* struct metrics_data */
 	SRC_ALARMS,		/* struct alarms_data */
 	SRC_COST,		/* struct cost_data */
+	SRC_DETAIL,		/* struct detail_data, on request (poller_request_detail) */
 	SRC_COUNT
 };
 
@@ -29,13 +30,21 @@ struct snapshot {
 	int64_t attempted_at_ms;	/* last poll attempt */
 	char *error;			/* NULL when the last poll succeeded */
 	const char *error_short;
-	uint64_t generation;
+	uint64_t generation;		/* set by store_publish: 1, 2, ... per slot */
+	struct snapshot *shared;	/* older snapshot whose data this one shows */
 };
 
 struct snapshot *snapshot_new(enum source src, int env, void *data,
     void (*free_data)(void *));
 void snapshot_ref(struct snapshot *s);
 void snapshot_unref(struct snapshot *s);	/* NULL is a no-op */
+/*
+ * A failed poll: a new snapshot showing prev's data (prev may be NULL:
+ * no data yet) with error set.  Holds a reference on prev; copies error.
+ */
+struct snapshot *snapshot_new_failed(struct snapshot *prev, enum source src,
+    int env, int64_t attempted_at_ms, const char *error,
+    const char *error_short);
 
 /*
  * The store: one slot per (env, source).  Workers publish; the UI
