@@ -23,6 +23,8 @@
 #define SIM_MAX_IMAGES 16
 #define SIM_MAX_TIMELINE 256
 #define SIM_MAX_OPS 64
+#define SIM_MAX_XTAGS 6		/* extra tags per image (sim-server addition) */
+#define SIM_MAX_ASCS 64		/* AutoScalingConfiguration revisions (addition) */
 
 enum sim_op_type { SIM_OP_START_DEPLOYMENT, SIM_OP_UPDATE_SERVICE,
 	SIM_OP_PAUSE_SERVICE, SIM_OP_RESUME_SERVICE, SIM_OP_CREATE_SERVICE };
@@ -35,6 +37,11 @@ struct sim_image {
 	double pushed_at;
 	int64_t size_bytes;
 	bool bad;		/* deploying it raises 5xx and latency */
+	/* Additions (sim-server): more tags beside `tag`, and the seed of the
+	 * deterministic manifest whose sha256 is `digest`. */
+	char xtags[SIM_MAX_XTAGS][64];
+	size_t nxtags;
+	uint64_t layer_seed;
 };
 
 struct sim_operation {
@@ -87,6 +94,10 @@ struct sim_service {
 	struct sim_operation ops[SIM_MAX_OPS];	/* newest last */
 	size_t nops;
 	double created_at;
+	/* Additions (sim-server): updated_at is the last change of
+	 * configuration or status (DescribeService UpdatedAt). */
+	double updated_at;
+	int port;			/* ImageConfiguration.Port */
 };
 
 struct sim_env {
@@ -133,6 +144,12 @@ struct sim_world {
 	struct sim_env envs[SIM_NENV];
 	struct sim_repo repos[SIM_NSVC];
 	struct sim_faults faults[8];	/* indexed by enum aws_service_id; [7] = all */
+	/* Additions (sim-server). */
+	struct sim_asc ascs[SIM_MAX_ASCS];	/* every revision, oldest first */
+	size_t nascs;
+	uint64_t next_id;		/* for operation ids and request ids */
+	double deploy_s;		/* sim seconds a deployment takes (40) */
+	double pause_s;			/* ... a pause/resume/scale change (10) */
 };
 
 struct sim_world *sim_world_new(uint64_t seed, double speed, double now_wall);
@@ -157,5 +174,47 @@ void sim_world_tick(struct sim_world *w, double now);
 /* Deterministic noise: same (seed, key, t) -> same value in [0,1). */
 double sim_noise(uint64_t seed, uint64_t key, int64_t bucket);
 uint64_t sim_hash(const char *s);
+
+/*
+ * Additions (sim-server).  All with w->lock held.
+ *
+ * sim_service_status: "RUNNING", "PAUSED" or "OPERATION_IN_PROGRESS".
+ * sim_service_busy: an operation is PENDING or IN_PROGRESS.
+ * sim_service_start_op: begin an operation at now; it completes in
+ *   simulated time through sim_world_tick (a deployment of digest, a
+ *   scale change to asc_arn, a pause or a resume).  NULL digest/asc_arn
+ *   when not relevant.  Returns the new operation.
+ * sim_service_pending_digest: digest the service will run once its
+ *   operations complete (== cur.digest when idle).
+ */
+const char *sim_service_status(const struct sim_service *s);
+bool sim_service_busy(const struct sim_service *s);
+struct sim_operation *sim_service_start_op(struct sim_world *w,
+    struct sim_service *s, enum sim_op_type type, double now,
+    const char *digest, const char *asc_arn);
+const char *sim_service_pending_digest(const struct sim_service *s);
+
+/* ECR images.  find by "sha256:..." digest or by tag; NULL if none. */
+struct sim_image *sim_repo_find_image(struct sim_repo *r, const char *ref);
+bool sim_image_has_tag(const struct sim_image *img, const char *tag);
+size_t sim_image_ntags(const struct sim_image *img);
+const char *sim_image_tag(const struct sim_image *img, size_t i);
+/* Add tag to img, removing it from any other image of r. -1 when full. */
+int sim_repo_tag_image(struct sim_repo *r, struct sim_image *img,
+    const char *tag);
+/* The image's manifest (Docker v2 schema 2 JSON); digest is its sha256.
+ * Caller frees. */
+char *sim_image_manifest(const struct sim_repo *r, const struct sim_image *img);
+/* Push a new image tagged tag (pushed at now); NULL when the repo is full. */
+struct sim_image *sim_repo_push(struct sim_world *w, struct sim_repo *r,
+    const char *tag, bool bad, double now);
+
+/* AutoScalingConfiguration revisions. */
+struct sim_asc *sim_find_asc(struct sim_world *w, const char *arn);
+/* New revision of name (revision 1 when new); NULL when full. */
+struct sim_asc *sim_asc_create(struct sim_world *w, const char *name,
+    int min_size, int max_size, int max_concurrency, double now);
+/* Fresh UUID-shaped id, deterministic from the seed.  out >= 37 bytes. */
+void sim_world_uuid(struct sim_world *w, char *out);
 
 #endif
