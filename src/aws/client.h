@@ -76,8 +76,10 @@ bool aws_op_allowed(const struct aws_client *c, enum aws_service_id svc,
 struct aws_usage_op {
 	enum aws_service_id svc;
 	char operation[48];
-	uint64_t calls;
+	uint64_t calls;			/* HTTP attempts */
 	uint64_t errors;
+	uint64_t throttles;
+	uint64_t retries;
 };
 
 struct aws_usage {

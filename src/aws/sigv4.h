@@ -58,7 +58,7 @@ void sigv4_format_date(time_t t, char out[17]);	/* YYYYMMDDTHHMMSSZ */
 /*
  * Verify a signed request (the simulator's side).  lookup_secret maps an
  * access key id to its secret (NULL when unknown).  Returns 0 when the
- * signature is valid; otherwise -1 and *code/*message describe the AWS
+ * signature is valid; otherwise -1 and *code and *message describe the AWS
  * error (IncompleteSignature, InvalidClientTokenId,
  * SignatureDoesNotMatch, RequestExpired...).  now/max_skew bound the
  * x-amz-date.  On success *access_key (caller frees) names the key.
