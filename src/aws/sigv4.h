@@ -36,9 +36,12 @@ struct sigv4_params {
 	int normalize_path;	/* 1 for every service but S3 */
 };
 
-/* Canonical request, string to sign.  Caller frees. */
+/* Canonical request (path normalized), string to sign.  Caller frees. */
 char *sigv4_canonical_request(const struct sigv4_request *req,
     const char *signed_headers_override);
+/* Canonical request honouring p->normalize_path.  Caller frees. */
+char *sigv4_canonical_request_params(const struct sigv4_request *req,
+    const char *signed_headers_override, const struct sigv4_params *p);
 char *sigv4_string_to_sign(const char *canonical_request,
     const struct sigv4_params *p);
 /* Hex signature.  Caller frees. */
@@ -46,10 +49,9 @@ char *sigv4_signature(const char *string_to_sign, const char *secret,
     const struct sigv4_params *p);
 
 /*
- * Sign: returns the Authorization header value and fills *amz_date
- * ("20150830T123600Z").  The request must already carry host and
- * x-amz-date (and x-amz-security-token when there is a session token).
- * Caller frees both.
+ * Sign: returns the Authorization header value (caller frees).  The
+ * request must already carry host and x-amz-date (sigv4_format_date of
+ * p->when), and x-amz-security-token when there is a session token.
  */
 char *sigv4_authorization(const struct sigv4_request *req,
     const struct aws_credentials *creds, const struct sigv4_params *p);
@@ -67,6 +69,25 @@ int sigv4_verify(const struct sigv4_request *req,
     const char *(*lookup_secret)(void *ctx, const char *access_key),
     void *ctx, time_t now, int max_skew_seconds, char **access_key,
     char **region, char **service, const char **code, char **message);
+
+/*
+ * The parts of an Authorization header ("AWS4-HMAC-SHA256
+ * Credential=AK/20150830/us-east-1/service/aws4_request,
+ * SignedHeaders=host;x-amz-date, Signature=hex").  sigv4_auth_parse
+ * returns 0, or -1 with *message (caller frees) in AWS's
+ * IncompleteSignature words.  Free with sigv4_auth_header_free.
+ */
+struct sigv4_auth_header {
+	char *access_key;
+	char *date;		/* YYYYMMDD of the credential scope */
+	char *region;
+	char *service;
+	char *signed_headers;	/* "host;x-amz-date" as sent */
+	char *signature;
+};
+int sigv4_auth_parse(const char *auth, struct sigv4_auth_header *out,
+    char **message);
+void sigv4_auth_header_free(struct sigv4_auth_header *a);
 
 /* Helpers shared with the rest of the core. */
 void sha256_hex(const void *data, size_t len, char out[65]);
