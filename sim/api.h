@@ -53,4 +53,37 @@ extern const struct sim_op sim_ce_ops[];		/* sim/cost.c */
 const char *sim_json_str(const cJSON *in, const char *member);	/* NULL if absent/not string */
 bool sim_json_num(const cJSON *in, const char *member, double *out);
 
+/*
+ * Additions (sim-server): validating member readers.  Each returns 0, or
+ * -1 with the reply filled: a member of the wrong JSON type gives 400
+ * SerializationException; a missing required member or a value out of
+ * range gives 400 err_type (the service's validation error name).
+ *
+ * sim_json_int: optional integer; absent -> def.
+ * sim_json_opt_str: optional string; absent -> *out = NULL.
+ * sim_json_req_str: required non-empty string.
+ * sim_json_opt_bool: optional boolean; absent -> def.
+ */
+int sim_json_int(struct sim_reply *r, const cJSON *in, const char *member,
+    long long min, long long max, long long def, const char *err_type,
+    long long *out);
+int sim_json_opt_str(struct sim_reply *r, const cJSON *in, const char *member,
+    const char **out);
+int sim_json_req_str(struct sim_reply *r, const cJSON *in, const char *member,
+    const char *err_type, const char **out);
+int sim_json_opt_bool(struct sim_reply *r, const cJSON *in,
+    const char *member, bool def, bool *out);
+
+/*
+ * Pagination tokens: opaque strings encoding an offset into a list of n
+ * items.  sim_page_start parses tok (NULL = start at 0); a token that is
+ * not ours or past the end gives 400 err_type.  sim_page_token makes the
+ * token for offset (caller frees).
+ */
+int sim_page_start(struct sim_reply *r, const char *tok, size_t n,
+    const char *err_type, size_t *off);
+char *sim_page_token(size_t off);
+/* Add an epoch-seconds timestamp member (JSON protocols send numbers). */
+void sim_json_add_time(cJSON *obj, const char *member, double t);
+
 #endif

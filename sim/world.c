@@ -124,14 +124,14 @@ sim_now(const struct sim_world *w)
 	return w->t0 + ((double)now_ms() / 1000.0 - w->wall0) * w->speed;
 }
 
-static void
-sha256_digest(const char *s, char out[72])
+void
+sim_sha256_digest(const void *p, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0, i;
 
-	EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL);
+	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
 	memcpy(out, "sha256:", 7);
 	for (i = 0; i < len && i < 32; i++) {
 		out[7 + 2 * i] = digits[md[i] >> 4];
@@ -174,7 +174,7 @@ image_set_digest(const struct sim_repo *r, struct sim_image *img)
 {
 	char *m = sim_image_manifest(r, img);
 
-	sha256_digest(m, img->digest);
+	sim_sha256_digest(m, strlen(m), img->digest);
 	free(m);
 }
 

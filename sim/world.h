@@ -98,6 +98,8 @@ struct sim_service {
 	 * configuration or status (DescribeService UpdatedAt). */
 	double updated_at;
 	int port;			/* ImageConfiguration.Port */
+	char image_tag[64];		/* tag last configured ("" = by digest);
+					 * StartDeployment re-resolves it */
 };
 
 struct sim_env {
@@ -214,6 +216,8 @@ struct sim_asc *sim_find_asc(struct sim_world *w, const char *arn);
 /* New revision of name (revision 1 when new); NULL when full. */
 struct sim_asc *sim_asc_create(struct sim_world *w, const char *name,
     int min_size, int max_size, int max_concurrency, double now);
+/* "sha256:<hex>" of len bytes at p (an image digest).  out >= 72 bytes. */
+void sim_sha256_digest(const void *p, size_t len, char *out);
 /* Fresh UUID-shaped id, deterministic from the seed.  out >= 37 bytes. */
 void sim_world_uuid(struct sim_world *w, char *out);
 
