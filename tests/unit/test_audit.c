@@ -1,0 +1,203 @@
+/* Tests for the audit log: path, JSON lines, modes, refusal when unwritable. */
+#include <sys/stat.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "action/audit.h"
+#include "util/util.h"
+
+static char *
+tmpdir_new(void)
+{
+	char tmpl[] = "/tmp/momentum-audit-XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	assert_non_null(d);
+	return xstrdup(d);
+}
+
+static void
+rm_rf(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static void
+default_path__xdg_state_home__under_momentum(void **state)
+{
+	char *p;
+
+	setenv("XDG_STATE_HOME", "/srv/state", 1);
+	p = audit_default_path();
+	assert_string_equal(p, "/srv/state/momentum/audit.log");
+	free(p);
+	unsetenv("XDG_STATE_HOME");
+}
+
+static void
+default_path__unset_or_relative__home_local_state(void **state)
+{
+	char *p;
+
+	setenv("HOME", "/home/oncall", 1);
+	unsetenv("XDG_STATE_HOME");
+	p = audit_default_path();
+	assert_string_equal(p, "/home/oncall/.local/state/momentum/audit.log");
+	free(p);
+	setenv("XDG_STATE_HOME", "relative/dir", 1);	/* XDG: ignore */
+	p = audit_default_path();
+	assert_string_equal(p, "/home/oncall/.local/state/momentum/audit.log");
+	free(p);
+	setenv("XDG_STATE_HOME", "", 1);
+	p = audit_default_path();
+	assert_string_equal(p, "/home/oncall/.local/state/momentum/audit.log");
+	free(p);
+	unsetenv("XDG_STATE_HOME");
+}
+
+static void
+append__two_records__two_json_lines_with_fields(void **state)
+{
+	char *dir = tmpdir_new(), *path, *text, *cause = NULL, *nl;
+	const char *calls[] = { "apprunner PauseService ServiceArn=arn:x" };
+	const char *ids[] = { "req-1", "req-2" };
+	struct audit_record r = { 0 };
+	struct stat sb;
+	cJSON *o;
+	size_t len;
+
+	path = xasprintf("%s/a/b/momentum/audit.log", dir);
+	setenv("USER", "oncall", 1);
+	r.plan_id = "0123456789abcdef0123456789abcdef";
+	r.env = "prod";
+	r.service = "momentum-prod-api";
+	r.action = "pause";
+	r.phase = "intent";
+	r.before = "RUNNING";
+	r.after = "PAUSED";
+	r.api_calls = calls;
+	r.napi_calls = 1;
+	r.caller_arn = "arn:aws:iam::123456789012:user/oncall";
+	r.result = "pending";
+	assert_int_equal(audit_append(path, &r, &cause), 0);
+	r.phase = "outcome";
+	r.result = "submitted";
+	r.operation_id = "11111111-2222-3333-4444-555555555555";
+	r.request_ids = ids;
+	r.nrequest_ids = 2;
+	assert_int_equal(audit_append(path, &r, &cause), 0);
+
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	text = xasprintf("%s/a", dir);
+	assert_int_equal(stat(text, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	free(text);
+
+	text = read_file(path, &len, &cause);
+	assert_non_null(text);
+	nl = strchr(text, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	o = cJSON_Parse(text);
+	assert_non_null(o);
+	assert_string_equal(cJSON_GetObjectItem(o, "phase")->valuestring,
+	    "intent");
+	assert_string_equal(cJSON_GetObjectItem(o, "user")->valuestring,
+	    "oncall");
+	assert_string_equal(cJSON_GetObjectItem(o, "env")->valuestring, "prod");
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "operation_id")));
+	assert_true(cJSON_IsString(cJSON_GetObjectItem(o, "host")));
+	/* ISO 8601 UTC: 2026-11-25T09:23:01.123Z */
+	assert_int_equal(strlen(cJSON_GetObjectItem(o, "time")->valuestring),
+	    24);
+	assert_int_equal(cJSON_GetObjectItem(o, "time")->valuestring[23], 'Z');
+	cJSON_Delete(o);
+	o = cJSON_Parse(nl + 1);
+	assert_non_null(o);
+	assert_string_equal(cJSON_GetObjectItem(o, "result")->valuestring,
+	    "submitted");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o,
+	    "request_ids")), 2);
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(o,
+	    "api_calls"), 0)->valuestring, calls[0]);
+	cJSON_Delete(o);
+	assert_int_equal(strchr(nl + 1, '\n')[1], '\0');
+	free(text);
+
+	assert_true(audit_has_plan(path, r.plan_id));
+	assert_false(audit_has_plan(path, "ffffffffffffffffffffffffffffffff"));
+	free(path);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+append__unwritable_directory__fails_with_cause(void **state)
+{
+	char *dir = tmpdir_new(), *ro, *path, *cause = NULL;
+	struct audit_record r = { .phase = "intent" };
+
+	ro = xasprintf("%s/ro", dir);
+	assert_int_equal(mkdir(ro, 0500), 0);
+	path = xasprintf("%s/momentum/audit.log", ro);
+	if (geteuid() == 0) {
+		/* root ignores modes: use a path under a regular file. */
+		free(path);
+		path = xasprintf("/dev/null/momentum/audit.log");
+	}
+	assert_int_equal(audit_append(path, &r, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "cannot"));
+	free(cause);
+	chmod(ro, 0700);
+	free(path);
+	free(ro);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+append__field_with_newline__stays_one_line(void **state)
+{
+	char *dir = tmpdir_new(), *path, *text, *cause = NULL;
+	struct audit_record r = { .phase = "intent", .env = "dev\n\"x" };
+	size_t len;
+
+	path = xasprintf("%s/audit.log", dir);
+	assert_int_equal(audit_append(path, &r, &cause), 0);
+	text = read_file(path, &len, &cause);
+	/* One line however odd the fields: newlines are escaped. */
+	assert_int_equal(strchr(text, '\n') - text, (long)len - 1);
+	free(text);
+	free(path);
+	rm_rf(dir);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(default_path__xdg_state_home__under_momentum),
+		cmocka_unit_test(default_path__unset_or_relative__home_local_state),
+		cmocka_unit_test(append__two_records__two_json_lines_with_fields),
+		cmocka_unit_test(append__unwritable_directory__fails_with_cause),
+		cmocka_unit_test(append__field_with_newline__stays_one_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
