@@ -793,7 +793,8 @@ exec_take_op(struct exec_ctx *x, cJSON *resp, const char *op)
 	cJSON_Delete(resp);
 	return exec_finish(x, ACTION_SUBMITTED, "%s accepted: %s %s in %s, "
 	    "operation %s", op, action_kind_name(x->p->kind),
-	    x->p->service_name, x->p->env, id != NULL ? id : "(none)");
+	    x->p->service_name, x->p->env, x->out->operation_id != NULL ?
+	    x->out->operation_id : "(none)");
 }
 
 static enum action_result

@@ -202,6 +202,8 @@ engine_call(struct action_engine *e, int env, bool write,
 	/* The core leaves the request id in err, on success too. */
 	if (ids != NULL && err->request_id != NULL && *err->request_id != '\0')
 		engine_ids_add(ids, err->request_id);
+	if (out != NULL)
+		aws_error_clear(err);	/* success: nothing for callers to free */
 	return out;
 }
 
