@@ -1,0 +1,343 @@
+/* Drawing primitives: column-exact text, glyphs, ages, status colours. */
+#include <curses.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "ui/format.h"
+#include "ui/ui.h"
+#include "util/sanitize.h"
+#include "util/util.h"
+
+static const char *glyphs_utf8[G_COUNT] = {
+	[G_HLINE] = "\xe2\x94\x80",	/* ─ */
+	[G_VLINE] = "\xe2\x94\x82",	/* │ */
+	[G_BULLET] = "\xe2\x97\x8f",	/* ● */
+	[G_UP] = "\xe2\x96\xb2",	/* ▲ */
+	[G_DOWN] = "\xe2\x96\xbc",	/* ▼ */
+	[G_ELLIPSIS] = "\xe2\x80\xa6",	/* … */
+	[G_MARK] = "\xe2\x94\x86",	/* ┆ */
+	[G_BLOCK] = "\xe2\x96\x88",	/* █ */
+	[G_SHADE] = "\xe2\x96\x91",	/* ░ */
+	[G_DOT] = "\xc2\xb7",		/* · */
+	[G_ARROW] = "\xe2\x86\x92",	/* → */
+	[G_VBAR] = "\xe2\x96\x8c",	/* ▌ */
+};
+
+static const char *glyphs_ascii[G_COUNT] = {
+	[G_HLINE] = "-", [G_VLINE] = "|", [G_BULLET] = "*", [G_UP] = "^",
+	[G_DOWN] = "v", [G_ELLIPSIS] = "~", [G_MARK] = ":", [G_BLOCK] = "#",
+	[G_SHADE] = ".", [G_DOT] = ".", [G_ARROW] = ">", [G_VBAR] = "|",
+};
+
+const char *
+ui_glyph(const struct ui *ui, enum ui_glyph g)
+{
+	return ui->ascii ? glyphs_ascii[g] : glyphs_utf8[g];
+}
+
+/* ASCII stand-in for a non-ASCII code point (ASCII mode). */
+static char
+ascii_for(uint32_t cp)
+{
+	static const struct {
+		uint32_t cp;
+		char c;
+	} map[] = {
+		{ 0x2026, '~' }, { 0x23ce, '|' }, { 0x2500, '-' },
+		{ 0x2502, '|' }, { 0x25cf, '*' }, { 0x25b2, '^' },
+		{ 0x25bc, 'v' }, { 0x2506, ':' }, { 0x2588, '#' },
+		{ 0x2591, '.' }, { 0x00b7, '.' }, { 0x2192, '>' },
+		{ 0x2581, '_' }, { 0x2582, '.' }, { 0x2583, ':' },
+		{ 0x2584, '-' }, { 0x2585, '=' }, { 0x2586, '+' },
+		{ 0x2587, '*' }, { 0x258c, '|' }, { 0x2013, '-' },
+		{ 0x2014, '-' }, { 0x00a0, ' ' }, { 0xfffd, '?' },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(map); i++)
+		if (map[i].cp == cp)
+			return map[i].c;
+	return '?';
+}
+
+int
+ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
+{
+	struct buf out = { 0 };
+	uint32_t cp;
+	int n, cw, col = 0;
+	char enc[4];
+
+	if (s == NULL || y < 0 || y >= ui->rows || x < 0 || x >= ui->cols)
+		return 0;
+	if (x + w > ui->cols)
+		w = ui->cols - x;
+	while (col < w && (n = utf8_decode(s, &cp)) > 0) {
+		s += n;
+		if (cp == '\n' || cp == '\t')
+			cp = ' ';
+		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			cp = 0xfffd;	/* never reaches the terminal raw */
+		cw = text_cp_width(cp);
+		if (col + cw > w)
+			break;
+		if (ui->ascii) {
+			buf_putc(&out, cp < 0x80 ? (char)cp : ascii_for(cp));
+		} else if (cp >= 0x80 && wcwidth((wchar_t)cp) < 0) {
+			buf_puts(&out, "\xef\xbf\xbd");
+		} else {
+			n = utf8_encode(cp, enc);
+			buf_append(&out, enc, (size_t)n);
+		}
+		col += cw;
+	}
+	if (out.len > 0) {
+		attrset(ui_attr(ui, c));
+		mvaddstr(y, x, out.data);
+		attrset(ui_attr(ui, UC_NORMAL));
+	}
+	buf_free(&out);
+	return col;
+}
+
+int
+ui_putf(struct ui *ui, int y, int x, int w, enum ui_color c,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	n = ui_put(ui, y, x, w, c, s);
+	free(s);
+	return n;
+}
+
+int
+ui_put_right(struct ui *ui, int y, int x, int w, enum ui_color c,
+    const char *s)
+{
+	int tw = text_width(s);
+
+	if (tw >= w)
+		return ui_put(ui, y, x, w, c, s);
+	return ui_put(ui, y, x + w - tw, tw, c, s);
+}
+
+void
+ui_put_cell(struct ui *ui, int y, int x, int w, enum ui_color c,
+    const char *s, bool right)
+{
+	char *cut;
+	int tw;
+
+	if (w <= 0)
+		return;
+	cut = text_cut(s != NULL ? s : "", w);
+	tw = text_width(cut);
+	ui_fill(ui, y, x, w, c);
+	if (right)
+		ui_put(ui, y, x + w - tw, tw, c, cut);
+	else
+		ui_put(ui, y, x, w, c, cut);
+	free(cut);
+}
+
+void
+ui_fill(struct ui *ui, int y, int x, int w, enum ui_color c)
+{
+	if (y < 0 || y >= ui->rows || x < 0 || x >= ui->cols || w <= 0)
+		return;
+	if (x + w > ui->cols)
+		w = ui->cols - x;
+	attrset(ui_attr(ui, c));
+	mvhline(y, x, ' ', w);
+	attrset(ui_attr(ui, UC_NORMAL));
+}
+
+void
+ui_hline(struct ui *ui, int y, int x, int w, enum ui_color c)
+{
+	struct buf b = { 0 };
+	const char *g = ui_glyph(ui, G_HLINE);
+	int i;
+
+	for (i = 0; i < w; i++)
+		buf_puts(&b, g);
+	if (b.data != NULL)
+		ui_put(ui, y, x, w, c, b.data);
+	buf_free(&b);
+}
+
+const char *
+ui_strcasestr(const char *hay, const char *needle)
+{
+	size_t n;
+
+	if (hay == NULL || needle == NULL || *needle == '\0')
+		return NULL;
+	n = strlen(needle);
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return hay;
+	return NULL;
+}
+
+int
+ui_put_highlight(struct ui *ui, int y, int x, int w, enum ui_color c,
+    const char *s, const char *hl)
+{
+	const char *p = s, *m;
+	char *part;
+	int col = 0;
+	size_t hn = hl != NULL ? strlen(hl) : 0;
+
+	if (hn == 0)
+		return ui_put(ui, y, x, w, c, s);
+	while (col < w && *p != '\0') {
+		m = ui_strcasestr(p, hl);
+		if (m == NULL) {
+			col += ui_put(ui, y, x + col, w - col, c, p);
+			break;
+		}
+		part = xstrndup(p, (size_t)(m - p));
+		col += ui_put(ui, y, x + col, w - col, c, part);
+		free(part);
+		part = xstrndup(m, hn);
+		col += ui_put(ui, y, x + col, w - col, UC_MATCH, part);
+		free(part);
+		p = m + hn;
+	}
+	return col;
+}
+
+void
+ui_message(struct ui *ui, bool bad, const char *fmt, ...)
+{
+	va_list ap;
+	char *raw;
+
+	va_start(ap, fmt);
+	raw = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(ui->message);
+	ui->message = text_clean(raw);
+	free(raw);
+	ui->message_bad = bad;
+	ui->message_until = mono_ms() + 5000;
+	ui->dirty = true;
+}
+
+void
+ui_snapshot_age(const struct ui *ui, const struct snapshot *s, char *out,
+    size_t size, enum ui_color *c)
+{
+	char age[32];
+	int64_t secs;
+
+	if (s == NULL) {
+		snprintf(out, size, "loading%s", ui->ascii ? "..." :
+		    "\xe2\x80\xa6");
+		*c = UC_DIM;
+		return;
+	}
+	secs = s->fetched_at_ms > 0 ? (ui->now_ms - s->fetched_at_ms) / 1000 :
+	    0;
+	fmt_age(secs, age, sizeof age);
+	if (s->error != NULL) {
+		const char *why = s->error_short != NULL ? s->error_short :
+		    "error";
+
+		if (s->data == NULL || s->fetched_at_ms == 0) {
+			snprintf(out, size, "no data: %s", why);
+			*c = UC_BAD;
+		} else {
+			snprintf(out, size, "stale: %s (%s)", why, age);
+			*c = UC_WARN;
+		}
+		return;
+	}
+	snprintf(out, size, "%s", age);
+	*c = UC_DIM;
+}
+
+void
+ui_pane_header(struct ui *ui, int y, int x, int w, const char *title,
+    const struct snapshot *s)
+{
+	char age[96];
+	enum ui_color c;
+	int tw;
+
+	tw = ui_put(ui, y, x, w, UC_ACCENT, title);
+	ui_snapshot_age(ui, s, age, sizeof age, &c);
+	if (tw + 2 + text_width(age) <= w)
+		ui_put_right(ui, y, x, w, c, age);
+}
+
+void
+ui_clock(const struct ui *ui, int64_t ms, bool millis, char *out,
+    size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ui->utc)
+		gmtime_r(&t, &tm);
+	else
+		localtime_r(&t, &tm);
+	if (millis)
+		snprintf(out, size, "%02d:%02d:%02d.%03d", tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	else
+		snprintf(out, size, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min,
+		    tm.tm_sec);
+}
+
+enum ui_color
+ui_status_color(const char *st)
+{
+	if (st == NULL)
+		return UC_DIM;
+	if (strcmp(st, "RUNNING") == 0 || strcmp(st, "SUCCEEDED") == 0)
+		return UC_OK;
+	if (strstr(st, "FAIL") != NULL || strcmp(st, "DELETED") == 0)
+		return UC_BAD;
+	if (strcmp(st, "OPERATION_IN_PROGRESS") == 0 ||
+	    strcmp(st, "IN_PROGRESS") == 0 || strcmp(st, "PENDING") == 0 ||
+	    strcmp(st, "PAUSED") == 0)
+		return UC_WARN;
+	return UC_NORMAL;
+}
+
+enum ui_color
+ui_alarm_color(const char *state)
+{
+	if (state == NULL)
+		return UC_DIM;
+	if (strcmp(state, "ALARM") == 0)
+		return UC_BAD;
+	if (strcmp(state, "OK") == 0)
+		return UC_OK;
+	return UC_WARN;
+}
+
+enum ui_color
+ui_level_color(double v, double warn, double bad)
+{
+	if (v != v)
+		return UC_DIM;
+	if (v >= bad)
+		return UC_BAD;
+	if (v >= warn)
+		return UC_WARN;
+	return UC_NORMAL;
+}
