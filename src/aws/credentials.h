@@ -19,11 +19,19 @@ void aws_credentials_copy(struct aws_credentials *dst,
 void aws_credentials_clear(struct aws_credentials *c);
 
 /*
+ * "2015-08-30T12:36:00Z", with optional fractional seconds and a "+HH:MM"
+ * or "-HHMM" offset (no zone = UTC).  (time_t)-1 when malformed.
+ */
+time_t aws_parse_iso8601(const char *s);
+
+/*
  * The chain for one profile (NULL = AWS_PROFILE or "default"):
  * environment, shared credentials/config files (static keys, role_arn +
  * source_profile via STS AssumeRole, credential_process), container
- * credentials, IMDSv2.  Thread-safe: credentials are cached and refreshed
- * a few minutes before they expire by one thread at a time.
+ * credentials, IMDSv2.  As in botocore, an explicitly named profile
+ * (opt->profile != NULL) skips the environment variables.  Thread-safe:
+ * credentials are cached and refreshed five minutes before they expire
+ * by one thread at a time.
  */
 struct aws_creds_provider;
 
@@ -33,6 +41,8 @@ struct aws_creds_options {
 	const char *external_id;
 	const char *role_session_name;
 	const char *region;		/* for STS */
+	time_t (*clock)(void);		/* NULL = time(); tests inject one */
+	int process_timeout_ms;		/* credential_process; 0 = 60000 */
 };
 
 struct aws_creds_provider *aws_creds_provider_new(
