@@ -78,10 +78,22 @@ def clean_aws_env(home, extra=None):
 
 
 def run_console(args, env, timeout=60, stdin=None):
-    """Run momentum-console with args; returns CompletedProcess (text)."""
-    return subprocess.run([console_bin()] + list(args), env=env,
-                          input=stdin, capture_output=True, text=True,
-                          timeout=timeout)
+    """Run momentum-console with args; returns CompletedProcess (text).
+    A sanitizer report on stderr fails the test whatever the exit status."""
+    p = subprocess.run([console_bin()] + list(args), env=env,
+                       input=stdin, capture_output=True, text=True,
+                       timeout=timeout)
+    check_sanitizers(p.stderr, args)
+    return p
+
+
+def check_sanitizers(stderr, what=""):
+    """Raise when ASan/UBSan/LSan wrote a report."""
+    for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                   "runtime error:", "ThreadSanitizer"):
+        if marker in stderr:
+            raise AssertionError(f"sanitizer report running {what}:\n"
+                                 + stderr)
 
 
 class MotoServer:
