@@ -1,0 +1,500 @@
+/* Pollers against a fake AWS: threads, snapshots, logs, cost cache (TSan). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aws/client.h"
+#include "config/config.h"
+#include "model/logstore.h"
+#include "model/model.h"
+#include "model/snapshot.h"
+#include "poll/poller.h"
+#include "util/util.h"
+
+#define DEADLINE_MS 30000	/* generous bound for slow sanitizer runs */
+
+/* Counters and switches shared with poller threads: atomics only. */
+static uint64_t n_calls, n_filter, n_ce, n_gmd_queries_max;
+static int fail_alarms_env = -1;
+static const struct config *fake_cf;
+
+static void
+bump(uint64_t *c)
+{
+	__atomic_add_fetch(c, 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t
+get(uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+static cJSON *
+load(const char *rel)
+{
+	char *path, *text, *cause = NULL;
+	cJSON *j;
+
+	path = xasprintf("%s/tests/data/%s", MOMENTUM_SOURCE_DIR, rel);
+	text = read_file(path, NULL, &cause);
+	if (text == NULL)
+		fatal("%s", cause);
+	j = cJSON_Parse(text);
+	free(text);
+	free(path);
+	return j;
+}
+
+static cJSON *
+fake_list_services(int env)
+{
+	const struct config_env *ce = &fake_cf->envs[env];
+	cJSON *r = cJSON_CreateObject(), *l, *s;
+	char id[40], *arn;
+	size_t i;
+
+	l = cJSON_AddArrayToObject(r, "ServiceSummaryList");
+	for (i = 0; i < ce->nservices; i++) {
+		snprintf(id, sizeof id, "%032zu", (size_t)env * 10 + i);
+		arn = xasprintf("arn:aws:apprunner:us-east-1:1:service/%s/%s",
+		    ce->services[i].service_name, id);
+		s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "ServiceName",
+		    ce->services[i].service_name);
+		cJSON_AddStringToObject(s, "ServiceId", id);
+		cJSON_AddStringToObject(s, "ServiceArn", arn);
+		cJSON_AddStringToObject(s, "Status", "RUNNING");
+		cJSON_AddItemToArray(l, s);
+		free(arn);
+	}
+	return r;
+}
+
+static cJSON *
+fake_describe_service(const cJSON *req)
+{
+	const char *arn = cJSON_GetObjectItem(req, "ServiceArn")->valuestring;
+	const char *name = strchr(arn, '/') + 1;
+	const char *slash = strchr(name, '/');
+	cJSON *r = load("apprunner/describe_service.json"), *svc;
+	char *n = xstrndup(name, (size_t)(slash - name));
+
+	svc = cJSON_GetObjectItem(r, "Service");
+	cJSON_ReplaceItemInObject(svc, "ServiceName", cJSON_CreateString(n));
+	cJSON_ReplaceItemInObject(svc, "ServiceArn", cJSON_CreateString(arn));
+	cJSON_ReplaceItemInObject(svc, "ServiceId",
+	    cJSON_CreateString(slash + 1));
+	free(n);
+	return r;
+}
+
+static cJSON *
+fake_get_metric_data(const cJSON *req)
+{
+	const cJSON *q;
+	cJSON *r, *l, *res, *ts, *vs;
+	double start = cJSON_GetObjectItem(req, "StartTime")->valuedouble;
+	double end = cJSON_GetObjectItem(req, "EndTime")->valuedouble;
+	double t, period;
+	uint64_t nq = 0, cur;
+
+	r = cJSON_CreateObject();
+	l = cJSON_AddArrayToObject(r, "MetricDataResults");
+	cJSON_ArrayForEach(q, cJSON_GetObjectItem(req, "MetricDataQueries")) {
+		nq++;
+		period = cJSON_GetObjectItem(cJSON_GetObjectItem(q,
+		    "MetricStat"), "Period")->valuedouble;
+		res = cJSON_CreateObject();
+		cJSON_AddStringToObject(res, "Id",
+		    cJSON_GetObjectItem(q, "Id")->valuestring);
+		ts = cJSON_AddArrayToObject(res, "Timestamps");
+		vs = cJSON_AddArrayToObject(res, "Values");
+		for (t = start; t < end; t += period) {
+			cJSON_AddItemToArray(ts, cJSON_CreateNumber(t));
+			cJSON_AddItemToArray(vs, cJSON_CreateNumber(60));
+		}
+		cJSON_AddStringToObject(res, "StatusCode", "Complete");
+		cJSON_AddItemToArray(l, res);
+	}
+	cur = get(&n_gmd_queries_max);
+	while (nq > cur && !__atomic_compare_exchange_n(&n_gmd_queries_max,
+	    &cur, nq, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	return r;
+}
+
+/* Each call returns the last three events of a growing stream: overlaps. */
+static cJSON *
+fake_filter(void)
+{
+	uint64_t k = get(&n_filter), i;
+	cJSON *r = cJSON_CreateObject(), *l, *e;
+	char id[32], msg[64];
+
+	l = cJSON_AddArrayToObject(r, "events");
+	for (i = k > 2 ? k - 2 : 0; i <= k; i++) {
+		e = cJSON_CreateObject();
+		snprintf(id, sizeof id, "ev%llu", (unsigned long long)i);
+		snprintf(msg, sizeof msg, "ERROR event %llu\033[31m",
+		    (unsigned long long)i);
+		cJSON_AddStringToObject(e, "logStreamName", "instance/abc");
+		cJSON_AddNumberToObject(e, "timestamp",
+		    (double)(now_ms() - 1000 + (int64_t)i));
+		cJSON_AddNumberToObject(e, "ingestionTime", (double)now_ms());
+		cJSON_AddStringToObject(e, "message", msg);
+		cJSON_AddStringToObject(e, "eventId", id);
+		cJSON_AddItemToArray(l, e);
+	}
+	return r;
+}
+
+static cJSON *
+fake_call(void *arg, struct aws_client *client, int env,
+    enum aws_service_id svc, const char *op, const cJSON *req,
+    struct aws_error *err)
+{
+	(void)arg;
+	(void)client;
+	(void)svc;
+	bump(&n_calls);
+	if (strcmp(op, "ListServices") == 0)
+		return fake_list_services(env);
+	if (strcmp(op, "DescribeService") == 0)
+		return fake_describe_service(req);
+	if (strcmp(op, "DescribeAutoScalingConfiguration") == 0)
+		return load("apprunner/describe_asc.json");
+	if (strcmp(op, "ListOperations") == 0)
+		return load("apprunner/list_operations.json");
+	if (strcmp(op, "DescribeImages") == 0)
+		return load("ecr/describe_images.json");
+	if (strcmp(op, "GetMetricData") == 0)
+		return fake_get_metric_data(req);
+	if (strcmp(op, "DescribeAlarms") == 0) {
+		if (__atomic_load_n(&fail_alarms_env, __ATOMIC_RELAXED) == env) {
+			aws_error_set(err, AWS_ERR_SERVICE, "ThrottlingException",
+			    400, "Rate exceeded");
+			return NULL;
+		}
+		return load("cloudwatch/describe_alarms.json");
+	}
+	if (strcmp(op, "DescribeAlarmHistory") == 0)
+		return load("cloudwatch/describe_alarm_history.json");
+	if (strcmp(op, "GetCostAndUsage") == 0) {
+		bump(&n_ce);
+		return load("ce/get_cost_and_usage.json");
+	}
+	if (strcmp(op, "GetCostForecast") == 0) {
+		bump(&n_ce);
+		return load("ce/get_cost_forecast.json");
+	}
+	if (strcmp(op, "FilterLogEvents") == 0) {
+		cJSON *r = fake_filter();
+
+		bump(&n_filter);
+		return r;
+	}
+	aws_error_set(err, AWS_ERR_SERVICE, "UnknownOperationException", 400,
+	    "fake: %s", op);
+	return NULL;
+}
+
+static char cachedir[] = "/tmp/test_poller.XXXXXX";
+
+static struct config *
+load_config(void)
+{
+	struct config *cf;
+	char *cause = NULL;
+
+	if (config_parse_string(config_default_text, "(test)", &cf, &cause) != 0)
+		fatal("%s", cause);
+	fake_cf = cf;
+	return cf;
+}
+
+static void
+wait_wake(struct store *st, int ms)
+{
+	struct pollfd pfd = { .fd = store_wake_fd(st), .events = POLLIN };
+
+	if (poll(&pfd, 1, ms) > 0)
+		store_drain_wake(st);
+}
+
+/* Data of (env, src) if published with data, else NULL; counts acquires. */
+static bool
+have_data(struct store *st, int env, enum source src)
+{
+	struct snapshot *s = store_acquire(st, env, src);
+	bool ok = s != NULL && s->data != NULL && s->error == NULL;
+
+	snapshot_unref(s);
+	return ok;
+}
+
+static void
+poller__fake_aws__every_source_published(void **state)
+{
+	struct config *cf = load_config();
+	struct store *st = store_new((int)cf->nenvs);
+	struct logstore *ls = logstore_new(cf->log_scrollback);
+	struct poller_options opt = { .call = fake_call, .no_clients = true,
+	    .cache_dir = cachedir, .rate_scale = 0.002, .logs_per_sec = 50 };
+	struct poller *p;
+	struct snapshot *s;
+	struct services_data *sd;
+	struct metrics_data *md;
+	struct alarms_data *ad;
+	struct cost_data *cd;
+	struct detail_data *dd;
+	char *cause = NULL;
+	int64_t deadline;
+	uint64_t acquires = 0;
+	size_t env, n;
+	bool all;
+	enum source src;
+
+	(void)state;
+	p = poller_new_opts(cf, st, ls, &opt, &cause);
+	assert_non_null(p);
+	assert_null(poller_client(p, 0));
+	assert_int_equal(poller_start(p, &cause), 0);
+	poller_set_focus(p, 2);
+
+	/* Many publish/acquire cycles while the threads run. */
+	deadline = mono_ms() + DEADLINE_MS;
+	do {
+		wait_wake(st, 20);
+		all = true;
+		for (env = 0; env < cf->nenvs; env++) {
+			for (src = SRC_SERVICES; src <= SRC_COST; src++) {
+				all &= have_data(st, (int)env, src);
+				acquires++;
+			}
+		}
+	} while ((!all || acquires < 2000) && mono_ms() < deadline);
+	assert_true(all);
+
+	s = store_acquire(st, 2, SRC_SERVICES);
+	sd = s->data;
+	assert_int_equal(sd->n, 3);
+	assert_string_equal(sd->svcs[1].role, "api");
+	assert_string_equal(sd->svcs[1].name, "momentum-prod-api");
+	assert_string_equal(sd->svcs[1].status, "RUNNING");
+	assert_int_equal(sd->svcs[1].min_size, 2);
+	assert_int_equal(sd->svcs[1].max_size, 20);
+	assert_int_equal(sd->svcs[1].nops, 3);
+	assert_non_null(sd->svcs[1].image_digest);
+	assert_true(s->fetched_at_ms > 0);
+	snapshot_unref(s);
+
+	s = store_acquire(st, 0, SRC_METRICS);
+	md = s->data;
+	assert_int_equal(md->nsvcs, 3);
+	assert_int_equal(md->period, 60);
+	assert_true(md->svcs[0].last[MET_REQUESTS] == 1.0);	/* 60/min */
+	assert_true(md->svcs[0].last[MET_5XX_PCT] == 100.0);
+	assert_int_equal(md->ninfra, 4);
+	snapshot_unref(s);
+	/* one batch per call, never more than 500 queries */
+	assert_true(get(&n_gmd_queries_max) > 0 &&
+	    get(&n_gmd_queries_max) <= 500);
+
+	s = store_acquire(st, 1, SRC_ALARMS);
+	ad = s->data;
+	assert_int_equal(ad->firing, 2);
+	assert_int_equal(ad->alarms[1].nhist, 2);
+	snapshot_unref(s);
+
+	s = store_acquire(st, 2, SRC_COST);
+	cd = s->data;
+	assert_true(fabs(cd->mtd - 14.0) < 1e-9);
+	assert_true(fabs(cd->forecast - (14.0 + 187.654321)) < 1e-6);
+	assert_true(cd->budget_low == 200 && cd->budget_high == 300);
+	snapshot_unref(s);
+
+	/* Logs: overlapping pages, each event once, sanitized. */
+	poller_set_log_target(p, 2, "api", "ERROR");
+	deadline = mono_ms() + DEADLINE_MS;
+	do {
+		wait_wake(st, 20);
+		logstore_lock(ls);
+		n = logstore_count(ls);
+		logstore_unlock(ls);
+	} while (n < 10 && mono_ms() < deadline);
+	assert_true(n >= 10);
+	logstore_lock(ls);
+	{
+		size_t i;
+		struct logstore_status lst;
+		unsigned char *seen = xcalloc(1, 1 << 20);
+
+		for (i = 0; i < logstore_count(ls); i++) {
+			const struct log_line *l = logstore_line(ls, i);
+			unsigned long long k;
+
+			assert_null(strchr(l->message, '\033'));
+			assert_int_equal(sscanf(l->message, "ERROR event %llu",
+			    &k), 1);
+			assert_true(k < (1 << 20));
+			assert_false(seen[k]);	/* each event once */
+			seen[k] = 1;
+		}
+		free(seen);
+		logstore_get_status(ls, &lst);
+		assert_int_equal(lst.env, 2);
+		assert_string_equal(lst.filter, "ERROR");
+		logstore_status_clear(&lst);
+	}
+	logstore_unlock(ls);
+
+	/* Detail on request, in its own slot. */
+	poller_request_detail(p, 0, "api", DETAIL_3H);
+	deadline = mono_ms() + DEADLINE_MS;
+	while (!have_data(st, 0, SRC_DETAIL) && mono_ms() < deadline)
+		wait_wake(st, 20);
+	s = store_acquire(st, 0, SRC_DETAIL);
+	assert_non_null(s);
+	dd = s->data;
+	assert_string_equal(dd->role, "api");
+	assert_int_equal(dd->window, DETAIL_3H);
+	assert_int_equal(dd->m.s[MET_REQUESTS].n, 180);
+	snapshot_unref(s);
+
+	/* A failing poll keeps the last data, marked stale with a reason. */
+	__atomic_store_n(&fail_alarms_env, 1, __ATOMIC_RELAXED);
+	poller_refresh_now(p, 1);
+	deadline = mono_ms() + DEADLINE_MS;
+	for (;;) {
+		s = store_acquire(st, 1, SRC_ALARMS);
+		if (s->error != NULL || mono_ms() > deadline)
+			break;
+		snapshot_unref(s);
+		wait_wake(st, 20);
+	}
+	assert_non_null(s->error);
+	assert_string_equal(s->error_short, "throttled");
+	assert_non_null(strstr(s->error, "ThrottlingException"));
+	assert_non_null(s->data);
+	assert_int_equal(((struct alarms_data *)s->data)->firing, 2);
+	assert_true(s->attempted_at_ms >= s->fetched_at_ms);
+	snapshot_unref(s);
+	__atomic_store_n(&fail_alarms_env, -1, __ATOMIC_RELAXED);
+
+	poller_set_log_target(p, 0, NULL, NULL);
+	poller_stop(p);
+	poller_free(p);
+	logstore_free(ls);
+	store_free(st);
+	config_free(cf);
+}
+
+static void
+poller__cost_cache_fresh__no_cost_explorer_calls(void **state)
+{
+	struct config *cf = load_config();
+	struct store *st = store_new((int)cf->nenvs);
+	struct logstore *ls = logstore_new(0);
+	struct poller_options opt = { .call = fake_call, .no_clients = true,
+	    .cache_dir = cachedir };
+	struct poller *p;
+	struct snapshot *s;
+	char *cause = NULL, *path;
+	int64_t deadline;
+	bool all;
+	size_t env;
+
+	(void)state;
+	/* the first test left fresh caches behind */
+	path = xasprintf("%s/cost-prod.json", cachedir);
+	assert_int_equal(access(path, R_OK), 0);
+	free(path);
+	__atomic_store_n(&n_ce, 0, __ATOMIC_RELAXED);
+	p = poller_new_opts(cf, st, ls, &opt, &cause);
+	assert_int_equal(poller_start(p, &cause), 0);
+	deadline = mono_ms() + DEADLINE_MS;
+	do {
+		wait_wake(st, 50);
+		all = true;
+		for (env = 0; env < cf->nenvs; env++)
+			all &= have_data(st, (int)env, SRC_COST);
+	} while (!all && mono_ms() < deadline);
+	assert_true(all);
+	s = store_acquire(st, 2, SRC_COST);
+	assert_true(fabs(((struct cost_data *)s->data)->mtd - 14.0) < 1e-9);
+	assert_true(s->fetched_at_ms > 0 && s->fetched_at_ms <= now_ms());
+	snapshot_unref(s);
+	poller_refresh_now(p, -1);	/* cost stays cached */
+	wait_wake(st, 100);
+	poller_stop(p);
+	assert_int_equal(get(&n_ce), 0);
+	poller_free(p);
+	logstore_free(ls);
+	store_free(st);
+	config_free(cf);
+}
+
+static void
+poller__filter_log_events__under_rate_limit(void **state)
+{
+	struct config *cf = load_config();
+	struct store *st = store_new((int)cf->nenvs);
+	struct logstore *ls = logstore_new(0);
+	/* 4 calls/s budget; log polls every 20 ms would want 50/s */
+	struct poller_options opt = { .call = fake_call, .no_clients = true,
+	    .no_cost_cache = true, .rate_scale = 0.01, .logs_per_sec = 4 };
+	struct poller *p;
+	char *cause = NULL;
+	uint64_t before, calls;
+	int64_t t0, elapsed;
+
+	(void)state;
+	p = poller_new_opts(cf, st, ls, &opt, &cause);
+	assert_int_equal(poller_start(p, &cause), 0);
+	before = get(&n_filter);
+	t0 = mono_ms();
+	poller_set_log_target(p, 1, "worker", NULL);
+	while (mono_ms() - t0 < 1500)
+		wait_wake(st, 50);
+	poller_stop(p);
+	elapsed = mono_ms() - t0;
+	calls = get(&n_filter) - before;
+	/* an upper bound from the bucket: burst (4) + rate * elapsed */
+	assert_true(calls >= 1);
+	assert_true((double)calls <= 4.0 + 4.0 * (double)elapsed / 1000.0 + 1);
+	poller_free(p);
+	logstore_free(ls);
+	store_free(st);
+	config_free(cf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(poller__fake_aws__every_source_published),
+		cmocka_unit_test(poller__cost_cache_fresh__no_cost_explorer_calls),
+		cmocka_unit_test(poller__filter_log_events__under_rate_limit),
+	};
+	char *cmd;
+	int rc;
+
+	if (mkdtemp(cachedir) == NULL)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	cmd = xasprintf("rm -rf '%s'", cachedir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", cachedir);
+	free(cmd);
+	return rc;
+}
