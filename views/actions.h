@@ -19,8 +19,9 @@ int actions_run(struct ui *ui, const char *name);
 void actions_frame(struct ui *ui);
 /* Stop following, join the worker, free the engine. */
 void actions_fini(struct ui *ui);
-/* Preview a rollback to digest (from the rollback picker). */
-void actions_rollback_to(struct ui *ui, const char *digest);
+/* Preview a rollback of role in env to digest (the rollback picker). */
+void actions_rollback_to(struct ui *ui, const char *env, const char *role,
+    const char *digest);
 /* One line about the action in flight, or NULL (for views). */
 const char *actions_status(void);
 

@@ -1,0 +1,549 @@
+/* Action keys: scale, pause/resume, roll back and promote from the console. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action/action.h"
+#include "aws/client.h"
+#include "config/config.h"
+#include "model/model.h"
+#include "model/snapshot.h"
+#include "poll/poller.h"
+#include "ui/ui.h"
+#include "util/util.h"
+#include "views/actions.h"
+#include "views/view.h"
+
+enum job_kind { JOB_NONE, JOB_PREVIEW, JOB_EXECUTE, JOB_HISTORY };
+
+/*
+ * One job at a time: the UI thread fills it and starts the worker; the
+ * worker fills the results.  Fields marked (lock) are shared and
+ * touched only under A.lock; the rest belong to whoever owns the job:
+ * the worker while running is true, the UI thread otherwise.
+ */
+struct job {
+	enum job_kind kind;
+	struct action_request req;
+	char *env, *service, *digest, *from;
+	char *label;			/* "scale momentum-prod-api" */
+	struct action_plan *plan;
+	char *confirm;
+	char *cause;
+	struct action_outcome out;
+	struct action_history hist;
+	int hist_rc;
+	char *final;			/* tracked operation's end status */
+	int env_index;
+};
+
+static struct {
+	struct ui *ui;
+	struct action_engine *engine;
+	pthread_mutex_t lock;
+	pthread_t thread;
+	bool thread_started;		/* UI thread only */
+	bool running;			/* (lock) the worker owns job */
+	bool done;			/* (lock) results are ready */
+	char progress[160];		/* (lock) latest tracking line */
+	bool progress_new;		/* (lock) */
+	atomic_bool cancel;
+	struct job job;
+	struct action_plan *pending;	/* UI: plan waiting for confirmation */
+	char status[200];		/* UI: line for views */
+} A = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void
+job_clear(struct job *j)
+{
+	free(j->env);
+	free(j->service);
+	free(j->digest);
+	free(j->from);
+	free(j->label);
+	action_plan_free(j->plan);
+	free(j->confirm);
+	free(j->cause);
+	action_outcome_clear(&j->out);
+	action_history_clear(&j->hist);
+	free(j->final);
+	memset(j, 0, sizeof *j);
+}
+
+static struct action_engine *
+engine(struct ui *ui)
+{
+	struct action_options opt = { 0 };
+
+	if (A.engine == NULL) {
+		opt.read_only_why = ui->wallboard ? "wallboard mode" :
+		    ui->read_only ? "--read-only" : NULL;
+		A.engine = action_engine_new(ui->cf, &opt);
+	}
+	return A.engine;
+}
+
+/* ---- the worker ------------------------------------------------------ */
+
+static void
+worker_progress(void *arg, const char *status, int64_t elapsed)
+{
+	struct job *j = arg;
+
+	pthread_mutex_lock(&A.lock);
+	snprintf(A.progress, sizeof A.progress, "%s: operation %s %s (%llds)",
+	    j->label, j->out.operation_id != NULL ? j->out.operation_id : "?",
+	    status, (long long)(elapsed / 1000));
+	A.progress_new = true;
+	pthread_mutex_unlock(&A.lock);
+	store_wake(A.ui->st);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct job *j = &A.job;
+	enum action_result r;
+
+	(void)arg;
+	switch (j->kind) {
+	case JOB_PREVIEW:
+		if (action_preview(A.engine, &j->req, &j->plan, &j->cause) != 0)
+			j->plan = NULL;
+		break;
+	case JOB_HISTORY:
+		j->hist_rc = action_history_get(A.engine, j->env, j->service,
+		    &j->hist, &j->cause);
+		break;
+	case JOB_EXECUTE:
+		r = action_execute(A.engine, j->plan, j->confirm, &j->out);
+		if (r == ACTION_SUBMITTED || r == ACTION_APPLIED_AFTER_TIMEOUT) {
+			worker_progress(j, "submitted", 0);
+			if (j->out.operation_id != NULL)
+				j->final = action_track(A.engine, j->plan,
+				    j->out.operation_id, 30 * 60 * 1000,
+				    worker_progress, j, &A.cancel, &j->cause);
+		}
+		break;
+	case JOB_NONE:
+		break;
+	}
+	http_thread_cleanup();
+	pthread_mutex_lock(&A.lock);
+	A.running = false;
+	A.done = true;
+	pthread_mutex_unlock(&A.lock);
+	store_wake(A.ui->st);
+	return NULL;
+}
+
+static bool
+busy(struct ui *ui)
+{
+	bool b;
+
+	pthread_mutex_lock(&A.lock);
+	b = A.running || A.done;
+	pthread_mutex_unlock(&A.lock);
+	if (b || A.pending != NULL) {
+		ui_message(ui, true, "an action is already in progress: %s",
+		    A.status[0] != '\0' ? A.status : "wait for it");
+		return true;
+	}
+	return false;
+}
+
+/* Hand the job (already filled) to a new worker thread. */
+static void
+job_start(struct ui *ui)
+{
+	if (A.thread_started) {
+		pthread_join(A.thread, NULL);
+		A.thread_started = false;
+	}
+	engine(ui);
+	A.ui = ui;
+	atomic_store(&A.cancel, false);
+	pthread_mutex_lock(&A.lock);
+	A.running = true;
+	A.done = false;
+	pthread_mutex_unlock(&A.lock);
+	if (pthread_create(&A.thread, NULL, worker_main, NULL) != 0) {
+		pthread_mutex_lock(&A.lock);
+		A.running = false;
+		pthread_mutex_unlock(&A.lock);
+		job_clear(&A.job);
+		ui_message(ui, true, "cannot start the action thread");
+		return;
+	}
+	A.thread_started = true;
+}
+
+static void
+job_preview(struct ui *ui, const struct action_request *req)
+{
+	struct job *j = &A.job;
+
+	job_clear(j);
+	j->kind = JOB_PREVIEW;
+	j->req = *req;
+	j->env = xstrdup(req->env);
+	j->service = xstrdup(req->service);
+	j->digest = xstrdup(req->digest);
+	j->from = xstrdup(req->from_env);
+	j->req.env = j->env;
+	j->req.service = j->service;
+	j->req.digest = j->digest;
+	j->req.from_env = j->from;
+	j->env_index = ui->env;
+	snprintf(A.status, sizeof A.status, "%s %s in %s: reading state",
+	    action_kind_name(req->kind), req->service, req->env);
+	ui_message(ui, false, "%s", A.status);
+	job_start(ui);
+}
+
+/* ---- dialogs --------------------------------------------------------- */
+
+static bool
+confirm_done(struct ui *ui, struct dialog *d, bool ok, void *arg)
+{
+	struct action_plan *p = A.pending;
+	struct job *j = &A.job;
+	const char *typed;
+
+	(void)arg;
+	A.pending = NULL;
+	if (p == NULL)
+		return true;
+	if (!ok) {
+		ui_message(ui, false, "%s cancelled; nothing was sent",
+		    action_kind_name(p->kind));
+		A.status[0] = '\0';
+		action_plan_free(p);
+		return true;
+	}
+	/* The engine checks the text again: the dialog is not the guard. */
+	typed = p->production ? dialog_field(d, 0) : "yes";
+	job_clear(j);
+	j->kind = JOB_EXECUTE;
+	j->plan = p;
+	j->confirm = xstrdup(typed != NULL ? typed : "");
+	j->label = xasprintf("%s %s", action_kind_name(p->kind),
+	    p->service_name);
+	j->env_index = p->env_index;
+	snprintf(A.status, sizeof A.status, "%s in %s: submitting", j->label,
+	    p->env);
+	ui_message(ui, false, "%s", A.status);
+	job_start(ui);
+	return true;
+}
+
+static void
+confirm_open(struct ui *ui, struct action_plan *p)
+{
+	const struct aws_service *s;
+	struct dialog *d;
+	char *title;
+	size_t i;
+
+	title = xasprintf("%s %s in %s", action_kind_name(p->kind),
+	    p->service_name, p->env);
+	title[0] = (char)(title[0] - 'a' + 'A');
+	d = dialog_new(title);
+	free(title);
+	if (p->from_env != NULL)
+		dialog_add_line(d, UC_NORMAL, "from:    %s", p->from_env);
+	dialog_add_line(d, UC_DIM, "before:  %s", p->before);
+	dialog_add_line(d, UC_ACCENT, "after:   %s", p->after);
+	dialog_add_line(d, UC_NORMAL, "API calls:");
+	for (i = 0; i < p->ncalls; i++) {
+		s = aws_service_get(p->calls[i].svc);
+		dialog_add_line(d, UC_NORMAL, " %zu. %s %s %s", i + 1,
+		    s != NULL ? s->name : "?", p->calls[i].operation,
+		    p->calls[i].summary);
+	}
+	for (i = 0; i < p->nwarnings; i++)
+		dialog_add_line(d, UC_WARN, "! %s", p->warnings[i]);
+	if (p->production) {
+		dialog_add_line(d, UC_BAD, "%s is production: type its name to "
+		    "confirm", p->env);
+		dialog_require_text(d, p->confirm_word);
+	} else
+		dialog_add_line(d, UC_NORMAL, "Enter to go ahead, Esc to "
+		    "cancel");
+	dialog_set_done(d, confirm_done, NULL);
+	A.pending = p;
+	snprintf(A.status, sizeof A.status, "%s %s in %s: waiting for "
+	    "confirmation", action_kind_name(p->kind), p->service_name, p->env);
+	ui_dialog_open(ui, d);
+}
+
+static const struct service_info *
+current_service(struct ui *ui, struct snapshot **snap)
+{
+	const struct services_data *sd;
+
+	*snap = store_acquire(ui->st, ui->env, SRC_SERVICES);
+	sd = view_data(*snap);
+	return view_service_for(sd, ui->role);
+}
+
+static bool
+parse_int(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 0 || v > 100000)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static bool
+scale_done(struct ui *ui, struct dialog *d, bool ok, void *arg)
+{
+	struct action_request req = { .kind = ACTION_SCALE };
+	int min, max, conc;
+
+	(void)arg;
+	if (!ok)
+		return true;
+	if (!parse_int(dialog_field(d, 0), &min) ||
+	    !parse_int(dialog_field(d, 1), &max) ||
+	    !parse_int(dialog_field(d, 2), &conc)) {
+		dialog_set_error(d, "numbers only");
+		return false;
+	}
+	if (min < ACTION_MIN_SIZE || max > ACTION_MAX_SIZE || min > max) {
+		dialog_set_error(d, "need %d <= min <= max <= %d",
+		    ACTION_MIN_SIZE, ACTION_MAX_SIZE);
+		return false;
+	}
+	if (conc < ACTION_MIN_CONCURRENCY || conc > ACTION_MAX_CONCURRENCY) {
+		dialog_set_error(d, "concurrency must be %d-%d",
+		    ACTION_MIN_CONCURRENCY, ACTION_MAX_CONCURRENCY);
+		return false;
+	}
+	req.env = ui_env_name(ui, ui->env);
+	req.service = ui->role;
+	req.min_size = min;
+	req.max_size = max;
+	req.max_concurrency = conc;
+	job_preview(ui, &req);
+	return true;
+}
+
+static void
+scale_open(struct ui *ui, const struct service_info *si)
+{
+	struct dialog *d;
+	char v[16];
+
+	d = dialog_new("Scale");
+	dialog_add_line(d, UC_NORMAL, "%s in %s", si->name != NULL ? si->name :
+	    ui->role, ui_env_name(ui, ui->env));
+	dialog_add_line(d, UC_DIM, "now: min %d, max %d, concurrency %d",
+	    si->min_size, si->max_size, si->max_concurrency);
+	dialog_add_line(d, UC_DIM, "instances %d-%d, concurrency %d-%d",
+	    ACTION_MIN_SIZE, ACTION_MAX_SIZE, ACTION_MIN_CONCURRENCY,
+	    ACTION_MAX_CONCURRENCY);
+	snprintf(v, sizeof v, "%d", si->min_size);
+	dialog_add_field(d, "min instances", v, true);
+	snprintf(v, sizeof v, "%d", si->max_size);
+	dialog_add_field(d, "max instances", v, true);
+	snprintf(v, sizeof v, "%d", si->max_concurrency);
+	dialog_add_field(d, "max concurrency", v, true);
+	dialog_set_done(d, scale_done, NULL);
+	ui_dialog_open(ui, d);
+}
+
+/* ---- entry points ---------------------------------------------------- */
+
+int
+actions_run(struct ui *ui, const char *name)
+{
+	struct action_request req = { 0 };
+	const struct service_info *si;
+	struct snapshot *snap = NULL;
+	const char *why, *env = ui_env_name(ui, ui->env);
+
+	why = action_engine_disabled(engine(ui), ui->env);
+	if (why != NULL) {
+		ui_message(ui, true, "%s is disabled: %s", name, why);
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	if (ui->role == NULL) {
+		ui_message(ui, true, "%s: select a service first", name);
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
+	if (busy(ui))
+		return VIEW_HANDLED | VIEW_REDRAW;
+	req.env = env;
+	req.service = ui->role;
+	si = current_service(ui, &snap);
+	if (strcmp(name, "scale") == 0) {
+		if (si == NULL || si->min_size <= 0)
+			ui_message(ui, true, "scale: no data for %s in %s yet",
+			    ui->role, env);
+		else
+			scale_open(ui, si);
+	} else if (strcmp(name, "scale-up") == 0 ||
+	    strcmp(name, "scale-down") == 0) {
+		req.kind = ACTION_SCALE;
+		req.min_delta = name[6] == 'u' ? 1 : -1;
+		job_preview(ui, &req);
+	} else if (strcmp(name, "pause-resume") == 0) {
+		req.kind = si != NULL && si->status != NULL &&
+		    strcmp(si->status, "PAUSED") == 0 ? ACTION_RESUME :
+		    ACTION_PAUSE;
+		job_preview(ui, &req);
+	} else if (strcmp(name, "rollback") == 0) {
+		job_clear(&A.job);
+		A.job.kind = JOB_HISTORY;
+		A.job.env = xstrdup(env);
+		A.job.service = xstrdup(ui->role);
+		A.job.env_index = ui->env;
+		snprintf(A.status, sizeof A.status, "rollback %s in %s: reading "
+		    "the deployment history", ui->role, env);
+		ui_message(ui, false, "%s", A.status);
+		job_start(ui);
+	} else if (strcmp(name, "promote") == 0) {
+		if (ui->env == 0)
+			ui_message(ui, true, "promote: %s is the lowest "
+			    "environment; promote into staging or prod", env);
+		else {
+			req.kind = ACTION_PROMOTE;
+			job_preview(ui, &req);
+		}
+	} else
+		ui_message(ui, true, "unknown action %s", name);
+	snapshot_unref(snap);
+	return VIEW_HANDLED | VIEW_REDRAW;
+}
+
+void
+actions_rollback_to(struct ui *ui, const char *env, const char *role,
+    const char *digest)
+{
+	struct action_request req = { .kind = ACTION_ROLLBACK };
+
+	if (busy(ui))
+		return;
+	req.env = env;
+	req.service = role;
+	req.digest = digest;
+	job_preview(ui, &req);
+}
+
+const char *
+actions_status(void)
+{
+	return A.status[0] != '\0' ? A.status : NULL;
+}
+
+void
+actions_frame(struct ui *ui)
+{
+	struct job *j = &A.job;
+	struct action_history h;
+	bool done, fresh;
+	char line[160];
+
+	pthread_mutex_lock(&A.lock);
+	done = A.done;
+	fresh = A.progress_new;
+	A.progress_new = false;
+	snprintf(line, sizeof line, "%s", A.progress);
+	if (done)
+		A.done = false;
+	pthread_mutex_unlock(&A.lock);
+	if (fresh) {
+		snprintf(A.status, sizeof A.status, "%s", line);
+		ui_message(ui, false, "%s", line);
+	}
+	if (!done)
+		return;
+	if (A.thread_started) {
+		pthread_join(A.thread, NULL);
+		A.thread_started = false;
+	}
+
+	switch (j->kind) {
+	case JOB_PREVIEW:
+		A.status[0] = '\0';
+		if (j->plan == NULL) {
+			ui_message(ui, true, "refused: %s", j->cause != NULL ?
+			    j->cause : "no plan");
+			break;
+		}
+		if (ui->dialog != NULL) {
+			/* Something else is on screen: do not stack dialogs. */
+			ui_message(ui, true, "%s: closed another dialog first; "
+			    "try again", action_kind_name(j->plan->kind));
+			break;
+		}
+		confirm_open(ui, j->plan);
+		j->plan = NULL;		/* now A.pending */
+		break;
+	case JOB_HISTORY:
+		A.status[0] = '\0';
+		if (j->hist_rc != 0) {
+			ui_message(ui, true, "rollback: %s", j->cause);
+			break;
+		}
+		h = j->hist;
+		memset(&j->hist, 0, sizeof j->hist);
+		rollback_set_history(j->env, j->service, &h);
+		ui_open_view(ui, &view_rollback, NULL);
+		break;
+	case JOB_EXECUTE:
+		if (j->out.result != ACTION_SUBMITTED &&
+		    j->out.result != ACTION_APPLIED_AFTER_TIMEOUT)
+			ui_message(ui, true, "%s", j->out.message);
+		else if (j->final != NULL)
+			ui_message(ui, strcmp(j->final, "SUCCEEDED") != 0,
+			    "%s in %s: operation %s %s", j->label,
+			    j->plan->env, j->out.operation_id, j->final);
+		else
+			ui_message(ui, true, "%s: %s", j->label,
+			    j->cause != NULL ? j->cause : j->out.message);
+		snprintf(A.status, sizeof A.status, "%s", "");
+		if (ui->poller != NULL)
+			poller_refresh_now(ui->poller, j->env_index);
+		break;
+	case JOB_NONE:
+		break;
+	}
+	job_clear(j);
+	ui->dirty = true;
+}
+
+void
+actions_fini(struct ui *ui)
+{
+	(void)ui;
+	atomic_store(&A.cancel, true);
+	if (A.thread_started) {
+		pthread_join(A.thread, NULL);
+		A.thread_started = false;
+	}
+	job_clear(&A.job);
+	action_plan_free(A.pending);
+	A.pending = NULL;
+	action_engine_free(A.engine);
+	A.engine = NULL;
+	A.done = A.running = false;
+}
+
+void
+actions_init(struct ui *ui)
+{
+	A.ui = ui;
+	ui->action = actions_run;
+}
