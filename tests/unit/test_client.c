@@ -984,6 +984,63 @@ client_new__endpoints_region_and_bad_input(void **state)
 	free(cause);
 }
 
+struct worker {
+	struct aws_client	*c;
+	int			 ok;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+	struct aws_error err = { 0 };
+	cJSON		*resp;
+	int		 i;
+
+	for (i = 0; i < 5; i++) {
+		resp = aws_call_json(w->c, AWS_SVC_LOGS, "GetLogEvents", NULL,
+		    &err);
+		if (resp != NULL)
+			w->ok++;
+		cJSON_Delete(resp);
+		aws_error_clear(&err);
+	}
+	http_thread_cleanup();
+	return NULL;
+}
+
+static void
+call_json__shared_client_many_threads__all_succeed(void **state)
+{
+	static const struct reply r[] = {
+		{ .status = 200, .body = "{\"events\":[]}" },
+	};
+	struct server	*s = server_start(r, 1);
+	struct aws_client *c = client_for(s, false, 0, 0);
+	struct worker	 w[4];
+	pthread_t	 t[4];
+	struct aws_usage u;
+	int		 i;
+
+	aws_usage_reset();
+	for (i = 0; i < 4; i++) {
+		w[i].c = c;
+		w[i].ok = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, worker_main, &w[i]),
+		    0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].ok, 5);
+	}
+	aws_usage_get(&u);
+	assert_int_equal(u.calls, 20);
+	assert_int_equal(u.nops, 1);
+	assert_int_equal(u.ops[0].calls, 20);
+	aws_client_free(c);
+	server_stop(s);
+}
+
 /* Last: the global switch is one-way for the whole process. */
 static void
 global_read_only__on__every_client_refuses_mutations(void **state)
@@ -1046,6 +1103,7 @@ main(void)
 		cmocka_unit_test(redact__headers_and_bodies__secrets_replaced),
 		cmocka_unit_test(debug_output__full_call__no_secret_reaches_stderr),
 		cmocka_unit_test(client_new__endpoints_region_and_bad_input),
+		cmocka_unit_test(call_json__shared_client_many_threads__all_succeed),
 		cmocka_unit_test(global_read_only__on__every_client_refuses_mutations),
 	};
 	int	rc;
