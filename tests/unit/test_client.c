@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,7 +45,7 @@ struct server {
 	int		 fd;
 	int		 port;
 	pthread_t	 thread;
-	volatile int	 stop;
+	atomic_int	 stop;
 	struct reply	 replies[8];
 	int		 nreplies;
 	struct seen	 seen[16];
@@ -130,7 +131,7 @@ server_main(void *arg)
 	struct seen	 req;
 	int		 c, i;
 
-	while (!s->stop) {
+	while (!atomic_load(&s->stop)) {
 		pfd.fd = s->fd;
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, 50) <= 0)
@@ -201,12 +202,25 @@ server_count(struct server *s)
 	return n;
 }
 
+/* Request i as the server saw it; the lock orders us after its write. */
+static struct seen *
+seen_at(struct server *s, int i)
+{
+	struct seen	*r;
+
+	pthread_mutex_lock(&s->lock);
+	assert_true(i < s->nseen);
+	r = &s->seen[i];
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
 static void
 server_stop(struct server *s)
 {
 	int	i;
 
-	s->stop = 1;
+	atomic_store(&s->stop, 1);
 	pthread_join(s->thread, NULL);
 	close(s->fd);
 	for (i = 0; i < s->nseen; i++) {
@@ -343,18 +357,18 @@ call_json__logs_200__parsed_and_signed(void **state)
 	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(resp,
 	    "logGroups"), 0)->child->valuestring, "/aws/apprunner/api");
 	assert_int_equal(server_count(s), 1);
-	assert_non_null(strstr(s->seen[0].head, "POST / HTTP/1.1\r\n"));
-	assert_header(&s->seen[0], "X-Amz-Target",
+	assert_non_null(strstr(seen_at(s, 0)->head, "POST / HTTP/1.1\r\n"));
+	assert_header(seen_at(s, 0), "X-Amz-Target",
 	    "Logs_20140328.DescribeLogGroups");
-	assert_header(&s->seen[0], "Content-Type",
+	assert_header(seen_at(s, 0), "Content-Type",
 	    "application/x-amz-json-1.1");
 	host = xasprintf("127.0.0.1:%d", s->port);
-	assert_header(&s->seen[0], "Host", host);
+	assert_header(seen_at(s, 0), "Host", host);
 	free(host);
-	assert_null(seen_header(&s->seen[0], "x-amzn-query-mode"));
-	assert_null(seen_header(&s->seen[0], "X-Amz-Security-Token"));
-	assert_string_equal(s->seen[0].body, "{\"limit\":5}");
-	auth = seen_header(&s->seen[0], "Authorization");
+	assert_null(seen_header(seen_at(s, 0), "x-amzn-query-mode"));
+	assert_null(seen_header(seen_at(s, 0), "X-Amz-Security-Token"));
+	assert_string_equal(seen_at(s, 0)->body, "{\"limit\":5}");
+	auth = seen_header(seen_at(s, 0), "Authorization");
 	assert_non_null(auth);
 	assert_true(str_starts_with(auth,
 	    "AWS4-HMAC-SHA256 Credential=AKIDTESTCLIENT/"));
@@ -389,12 +403,12 @@ call_json__cloudwatch__query_mode_json10_and_usage(void **state)
 	resp = aws_call_json(c, AWS_SVC_CLOUDWATCH, "GetMetricData", req,
 	    &err);
 	assert_non_null(resp);
-	assert_header(&s->seen[0], "X-Amz-Target",
+	assert_header(seen_at(s, 0), "X-Amz-Target",
 	    "GraniteServiceVersion20100801.GetMetricData");
-	assert_header(&s->seen[0], "Content-Type",
+	assert_header(seen_at(s, 0), "Content-Type",
 	    "application/x-amz-json-1.0");
-	assert_header(&s->seen[0], "x-amzn-query-mode", "true");
-	auth = seen_header(&s->seen[0], "Authorization");
+	assert_header(seen_at(s, 0), "x-amzn-query-mode", "true");
+	auth = seen_header(seen_at(s, 0), "Authorization");
 	assert_non_null(strstr(auth, "/us-west-2/monitoring/aws4_request"));
 	free(auth);
 	aws_usage_get(&u);
@@ -423,11 +437,11 @@ call_json__cost_explorer__signed_for_us_east_1(void **state)
 	aws_usage_reset();
 	resp = aws_call_json(c, AWS_SVC_CE, "GetCostAndUsage", NULL, &err);
 	assert_non_null(resp);
-	assert_string_equal(s->seen[0].body, "{}");
-	auth = seen_header(&s->seen[0], "Authorization");
+	assert_string_equal(seen_at(s, 0)->body, "{}");
+	auth = seen_header(seen_at(s, 0), "Authorization");
 	assert_non_null(strstr(auth, "/us-east-1/ce/aws4_request"));
 	free(auth);
-	assert_header(&s->seen[0], "X-Amz-Target",
+	assert_header(seen_at(s, 0), "X-Amz-Target",
 	    "AWSInsightsIndexService.GetCostAndUsage");
 	aws_usage_get(&u);
 	assert_int_equal(u.ce_requests, 1);
@@ -458,8 +472,8 @@ call_json__500_then_200__retried_with_backoff(void **state)
 	assert_int_equal(fake.nsleeps, 1);
 	assert_int_equal(fake.sleeps[0], 500);	/* 0.5 * min(1 s, 20 s) */
 	/* Re-signed: each attempt carries its own signature. */
-	d1 = seen_header(&s->seen[0], "Authorization");
-	d2 = seen_header(&s->seen[1], "Authorization");
+	d1 = seen_header(seen_at(s, 0), "Authorization");
+	d2 = seen_header(seen_at(s, 1), "Authorization");
 	assert_non_null(d1);
 	assert_non_null(d2);
 	free(d1);
@@ -721,8 +735,8 @@ call_json__skewed_clock__corrected_and_retried_once(void **state)
 	assert_int_equal(fake.nsleeps, 0);	/* no backoff for skew */
 	diff = aws_client_skew(c);
 	assert_true(diff >= 3598 && diff <= 3602);
-	d1 = seen_header(&s->seen[0], "X-Amz-Date");
-	d2 = seen_header(&s->seen[1], "X-Amz-Date");
+	d1 = seen_header(seen_at(s, 0), "X-Amz-Date");
+	d2 = seen_header(seen_at(s, 1), "X-Amz-Date");
 	memset(&tm1, 0, sizeof tm1);
 	memset(&tm2, 0, sizeof tm2);
 	assert_non_null(strptime(d1, "%Y%m%dT%H%M%SZ", &tm1));
@@ -804,18 +818,18 @@ call_query__sts__form_body_and_xml(void **state)
 	assert_non_null(xml);
 	assert_non_null(strstr(xml, "<Account>123456789012</Account>"));
 	free(xml);
-	assert_string_equal(s->seen[0].body,
+	assert_string_equal(seen_at(s, 0)->body,
 	    "Action=GetCallerIdentity&Version=2011-06-15");
-	assert_header(&s->seen[0], "Content-Type",
+	assert_header(seen_at(s, 0), "Content-Type",
 	    "application/x-www-form-urlencoded; charset=utf-8");
-	assert_null(seen_header(&s->seen[0], "X-Amz-Target"));
-	auth = seen_header(&s->seen[0], "Authorization");
+	assert_null(seen_header(seen_at(s, 0), "X-Amz-Target"));
+	auth = seen_header(seen_at(s, 0), "Authorization");
 	assert_non_null(strstr(auth, "/us-west-2/sts/aws4_request"));
 	free(auth);
 
 	assert_null(aws_call_query(c, AWS_SVC_STS, "AssumeRole", params,
 	    &err));
-	assert_string_equal(s->seen[1].body, "Action=AssumeRole&Version="
+	assert_string_equal(seen_at(s, 1)->body, "Action=AssumeRole&Version="
 	    "2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa%20b&"
 	    "RoleSessionName=s");
 	assert_string_equal(err.code, "AccessDenied");
@@ -913,7 +927,7 @@ debug_output__full_call__no_secret_reaches_stderr(void **state)
 	close(fd);
 	assert_non_null(resp);
 	/* The token went on the wire... */
-	assert_header(&s->seen[0], "X-Amz-Security-Token", "SESSIONTOKENSECRET");
+	assert_header(seen_at(s, 0), "X-Amz-Security-Token", "SESSIONTOKENSECRET");
 	/* ...but not into the debug output. */
 	log = read_file(path, NULL, &cause);
 	unlink(path);
