@@ -178,14 +178,25 @@ http_fail(struct aws_error *err, CURLcode rc, const struct http_request *req,
     const char *errbuf, long connect_ms, long timeout_ms, CURL *h)
 {
 	const char	*detail = *errbuf != '\0' ? errbuf : curl_easy_strerror(rc);
-	const char	*url = req->url;
-	char		*secs;
+	char		*url, *secs;
+	size_t		 len;
 	curl_off_t	 connect_time = 0;
+	long		 os_errno = 0;
+
+	/* "http://host:port/" reads better without the root slash. */
+	url = xstrdup(req->url);
+	len = strlen(url);
+	if (len > 1 && url[len - 1] == '/' && url[len - 2] != '/' &&
+	    strchr(strstr(url, "://") != NULL ? strstr(url, "://") + 3 : url,
+	    '/') == url + len - 1)
+		url[len - 1] = '\0';
 
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
+		curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
 		aws_error_set(err, AWS_ERR_TRANSPORT, "ConnectFailed", 0,
-		    "cannot connect to %s: %s", url, detail);
+		    "cannot connect to %s: %s", url, os_errno != 0 ?
+		    strerror((int)os_errno) : detail);
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -233,7 +244,7 @@ http_fail(struct aws_error *err, CURLcode rc, const struct http_request *req,
 		break;
 	}
 	free(err->endpoint);
-	err->endpoint = xstrdup(url);
+	err->endpoint = url;
 }
 
 /*
