@@ -81,11 +81,21 @@ sim_auth_add_key(struct sim_auth *a, const char *akid, const char *secret,
 	k->read_only = read_only;
 	snprintf(k->arn, sizeof k->arn, "arn:aws:iam::%s:user/%s", ACCOUNT,
 	    read_only ? "momentum-readonly" : "momentum-oncall");
-	snprintf(k->user_id, sizeof k->user_id, "AIDA%s%.13s",
-	    read_only ? "RO" : "RW", akid + (strlen(akid) > 13 ?
-	    strlen(akid) - 13 : 0));
-	for (char *p = k->user_id; *p != '\0'; p++)
-		*p = (char)toupper((unsigned char)*p);
+	{
+		/* A stable IAM-style unique id derived from the key id. */
+		static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+		uint64_t h = sim_hash(akid);
+		int i;
+
+		memcpy(k->user_id, "AIDA", 4);
+		for (i = 0; i < 17; i++) {
+			k->user_id[4 + i] = b32[h & 31];
+			h = (h >> 5) | ((uint64_t)i << 59);
+			if (i == 11)
+				h ^= sim_hash(secret);
+		}
+		k->user_id[21] = '\0';
+	}
 	pthread_mutex_unlock(&a->lock);
 }
 
