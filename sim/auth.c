@@ -92,7 +92,7 @@ sim_auth_add_key(struct sim_auth *a, const char *akid, const char *secret,
 			k->user_id[4 + i] = b32[h & 31];
 			h = (h >> 5) | ((uint64_t)i << 59);
 			if (i == 11)
-				h ^= sim_hash(secret);
+				h ^= sim_hash(akid) * 31;
 		}
 		k->user_id[21] = '\0';
 	}
