@@ -195,7 +195,8 @@ stub_set_routes(struct stub_httpd *s, const struct stub_route *routes,
 	pthread_mutex_lock(&s->lock);
 	if (n > STUB_MAX_ROUTES)
 		n = STUB_MAX_ROUTES;
-	memcpy(s->routes, routes, n * sizeof *routes);
+	if (n > 0)
+		memcpy(s->routes, routes, n * sizeof *routes);
 	s->nroutes = n;
 	s->nreqs = 0;
 	pthread_mutex_unlock(&s->lock);
