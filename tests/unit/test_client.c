@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "aws/client.h"
+#include "aws/http.h"
 #include "aws/retry.h"
 #include "util/util.h"
 
@@ -998,6 +999,53 @@ client_new__endpoints_region_and_bad_input(void **state)
 	free(cause);
 }
 
+static void
+http_perform__headers_and_size_limit__captured_or_refused(void **state)
+{
+	static const struct reply r[] = {
+		{ .status = 400, .headers = "x-amzn-query-error: "
+		  "InvalidParameterValue;Sender\r\nContent-Type: "
+		  "application/x-amz-json-1.0\r\n",
+		  .body = "{\"__type\":\"InvalidParameterValueException\"}" },
+	};
+	static const char *const hdrs[] = { "X-Test: 1" };
+	struct server	*s = server_start(r, 1);
+	struct http_request req;
+	struct http_response resp;
+	struct aws_error err = { 0 };
+	char		*url;
+
+	url = xasprintf("http://127.0.0.1:%d/", s->port);
+	memset(&req, 0, sizeof req);
+	req.method = "POST";
+	req.url = url;
+	req.headers = hdrs;
+	req.nheaders = 1;
+	req.body = "{}";
+	req.body_len = 2;
+	assert_int_equal(http_perform(&req, &resp, &err), 0);
+	assert_int_equal(resp.status, 400);
+	assert_string_equal(resp.request_id, "rid-400");
+	assert_string_equal(resp.query_error, "InvalidParameterValue;Sender");
+	assert_string_equal(resp.content_type, "application/x-amz-json-1.0");
+	assert_non_null(resp.date);
+	assert_int_equal(resp.body.len, strlen(r[0].body));
+	assert_header(seen_at(s, 0), "X-Test", "1");
+	assert_null(seen_header(seen_at(s, 0), "Expect"));
+	http_response_free(&resp);
+	assert_null(resp.date);
+
+	/* An answer above max_body is refused, not truncated silently. */
+	req.max_body = 10;
+	assert_int_equal(http_perform(&req, &resp, &err), -1);
+	assert_int_equal(err.kind, AWS_ERR_PARSE);
+	assert_string_equal(err.code, "ResponseTooLarge");
+	assert_null(resp.body.data);
+	aws_error_clear(&err);
+	free(url);
+	server_stop(s);
+}
+
 struct worker {
 	struct aws_client	*c;
 	int			 ok;
@@ -1117,6 +1165,7 @@ main(void)
 		cmocka_unit_test(redact__headers_and_bodies__secrets_replaced),
 		cmocka_unit_test(debug_output__full_call__no_secret_reaches_stderr),
 		cmocka_unit_test(client_new__endpoints_region_and_bad_input),
+		cmocka_unit_test(http_perform__headers_and_size_limit__captured_or_refused),
 		cmocka_unit_test(call_json__shared_client_many_threads__all_succeed),
 		cmocka_unit_test(global_read_only__on__every_client_refuses_mutations),
 	};
