@@ -373,6 +373,8 @@ actions_run(struct ui *ui, const char *name)
 	struct snapshot *snap = NULL;
 	const char *why, *env = ui_env_name(ui, ui->env);
 
+	/* Results the frame hook has not picked up yet come first. */
+	actions_frame(ui);
 	why = action_engine_disabled(engine(ui), ui->env);
 	if (why != NULL) {
 		ui_message(ui, true, "%s is disabled: %s", name, why);

@@ -38,6 +38,7 @@ extern const struct view view_alarms;
 extern const struct view view_logs;
 extern const struct view view_cost;
 extern const struct view view_help;
+extern const struct view view_wallboard;	/* views/wallboard.c */
 
 /* Every view, NULL-terminated, in tab-bar order (views/views.c). */
 extern const struct view *const views_all[];

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ui/ui.h"
+#include "views/actions.h"
 #include "views/view.h"
 
 const struct view *const views_all[] = {
@@ -12,6 +13,7 @@ const struct view *const views_all[] = {
 	&view_cost,
 	&view_service,
 	&view_help,
+	&view_wallboard,
 	NULL
 };
 
@@ -33,7 +35,7 @@ views_find(const char *name)
 void
 views_init(struct ui *ui)
 {
-	(void)ui;
+	actions_init(ui);
 }
 
 const struct view *
