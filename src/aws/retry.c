@@ -1,5 +1,6 @@
 /* Standard retry mode: backoff, retry quota, and clock-skew detection. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -180,21 +181,47 @@ retry_is_expired_token(const struct aws_error *e)
 	return retry_code_is(e, codes);
 }
 
+/*
+ * IMF-fixdate ("Wed, 25 Nov 2026 09:21:16 GMT") to time_t, by hand:
+ * strptime's %a and %b follow the locale, and the console runs under
+ * the user's locale for ncursesw.  (time_t)-1 when malformed.
+ */
+static time_t
+retry_parse_http_date(const char *date)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char	*p, *m;
+	char		 mon[4];
+	struct tm	 tm;
+	int		 n = 0;
+
+	p = strchr(date, ',');
+	p = p != NULL ? p + 1 : date;
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(p, " %2d %3s %4d %2d:%2d:%2d%n", &tm.tm_mday, mon,
+	    &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+	    n == 0)
+		return (time_t)-1;
+	m = strlen(mon) == 3 ? strstr(months, mon) : NULL;
+	if (m == NULL || (m - months) % 3 != 0)
+		return (time_t)-1;
+	if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60 || tm.tm_year < 1970)
+		return (time_t)-1;
+	tm.tm_mon = (int)(m - months) / 3;
+	tm.tm_year -= 1900;
+	return timegm(&tm);
+}
+
 bool
 retry_skew_from_date(const char *date, int64_t local_ms, long *offset_s)
 {
-	struct tm	 tm;
-	const char	*end;
-	time_t		 server;
-	long		 diff;
+	time_t	server;
+	long	diff;
 
 	if (date == NULL || *date == '\0')
 		return false;
-	memset(&tm, 0, sizeof tm);
-	end = strptime(date, "%a, %d %b %Y %H:%M:%S", &tm);
-	if (end == NULL)
-		return false;
-	server = timegm(&tm);
+	server = retry_parse_http_date(date);
 	if (server == (time_t)-1)
 		return false;
 	diff = (long)((int64_t)server - local_ms / 1000);

@@ -113,8 +113,18 @@ skew_from_date__far_and_near__offset_or_zero(void **state)
 	assert_true(retry_skew_from_date("Wed, 25 Nov 2026 09:00:00 GMT",
 	    (server - 200) * 1000, &off));
 	assert_int_equal(off, 0);
+	/* Without the weekday: still parsed. */
+	assert_true(retry_skew_from_date("25 Nov 2026 09:00:00 GMT",
+	    (server - 600) * 1000, &off));
+	assert_int_equal(off, 600);
 	off = 77;
 	assert_false(retry_skew_from_date("yesterday", server * 1000, &off));
+	assert_false(retry_skew_from_date("Wed, 25 Foo 2026 09:00:00 GMT",
+	    server * 1000, &off));
+	assert_false(retry_skew_from_date("Wed, 25 ov 2026 09:00:00 GMT",
+	    server * 1000, &off));
+	assert_false(retry_skew_from_date("Wed, 25 Nov 2026 29:00:00 GMT",
+	    server * 1000, &off));
 	assert_false(retry_skew_from_date(NULL, server * 1000, &off));
 	assert_false(retry_skew_from_date("", server * 1000, &off));
 	assert_int_equal(off, 77);
