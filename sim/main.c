@@ -222,6 +222,11 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	/* Events at +0s are in force before the first request. */
+	pthread_mutex_lock(&w->lock);
+	sim_scenario_apply(sc, w, sim_now(w));
+	pthread_mutex_unlock(&w->lock);
+
 	memset(&ctx, 0, sizeof ctx);
 	ctx.w = w;
 	ctx.auth = auth;

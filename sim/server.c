@@ -321,6 +321,8 @@ sim_handle(struct sim_ctx *ctx, const struct sim_http_request *req,
 		svc = &svcs[nitems(svcs) - 1];
 
 	pthread_mutex_lock(&ctx->w->lock);
+	/* Scenario events may change faults: apply them first. */
+	sim_scenario_apply(ctx->scenario, ctx->w, sim_now(ctx->w));
 	sim_faults_get(ctx->w, svc != NULL ? svc->fault_idx : -1, &f);
 	pthread_mutex_unlock(&ctx->w->lock);
 	server_now = (time_t)wall + f.clock_skew_s;
