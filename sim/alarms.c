@@ -144,11 +144,9 @@ sim_alarms_list(struct sim_world *w, struct sim_alarm **out)
 			const char *role;
 			int ri;
 
-			pthread_mutex_lock(&w->lock);
 			role = env->svcs[s].role;
 			snprintf(name, sizeof name, "%s", env->svcs[s].name);
 			snprintf(id, sizeof id, "%s", env->svcs[s].id);
-			pthread_mutex_unlock(&w->lock);
 			ri = strcmp(role, "frontend") == 0 ? 0 :
 			    strcmp(role, "worker") == 0 ? 2 : 1;
 

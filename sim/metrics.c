@@ -329,13 +329,11 @@ sim_metric_lookup(struct sim_world *w, const char *ns, const char *name,
 		id = dim_get(dims, ndims, "ServiceID");
 		if (v == NULL)
 			return -1;
-		pthread_mutex_lock(&w->lock);
 		s = sim_find_service_by_name(w, v);
 		if (s != NULL && (id == NULL || strcmp(id, s->id) == 0)) {
 			m->env = s->env;
 			m->svc = (int)(s - w->envs[s->env].svcs);
 		}
-		pthread_mutex_unlock(&w->lock);
 		return m->svc < 0 ? -1 : 0;
 	}
 	case SIM_NS_RDS:
@@ -502,8 +500,7 @@ struct svc_min {
 };
 
 /*
- * Copy the part of s's timeline that covers [t0, t1] (lock held by the
- * caller's caller: we take w->lock here).
+ * Copy the part of s's timeline that covers [t0, t1] (w->lock held).
  */
 static void
 svc_ctx_init(struct sim_world *w, int env, int svc, double t0, double t1,
@@ -513,7 +510,6 @@ svc_ctx_init(struct sim_world *w, int env, int svc, double t0, double t1,
 	size_t i, first, last;
 
 	memset(c, 0, sizeof *c);
-	pthread_mutex_lock(&w->lock);
 	s = &w->envs[env].svcs[svc];
 	c->seed = w->seed;
 	c->key = sim_hash(s->name);
@@ -534,7 +530,6 @@ svc_ctx_init(struct sim_world *w, int env, int svc, double t0, double t1,
 		c->tl = xreallocarray(NULL, c->ntl, sizeof *c->tl);
 		memcpy(c->tl, &s->timeline[first], c->ntl * sizeof *c->tl);
 	}
-	pthread_mutex_unlock(&w->lock);
 }
 
 static void
@@ -999,4 +994,28 @@ sim_metric_series(struct sim_world *w, const struct sim_metric *m,
 		if (e.have[k])
 			svc_ctx_free(&e.svc[k]);
 	}
+}
+
+void
+sim_metrics_service_samples(struct sim_world *w, int env, int svc,
+    int64_t minute0, size_t n, struct sim_svc_sample *out)
+{
+	struct svc_ctx c;
+	struct svc_min m;
+	size_t i;
+
+	svc_ctx_init(w, env, svc, (double)minute0 * 60.0,
+	    (double)(minute0 + (int64_t)n) * 60.0, &c);
+	for (i = 0; i < n; i++) {
+		svc_minute(&c, minute0 + (int64_t)i, &m);
+		out[i].exists = m.exists;
+		out[i].up = m.up;
+		out[i].rps = m.req / 60.0;
+		out[i].err_share = m.req > 0 ? m.r5 / m.req : 0;
+		out[i].p50 = m.p50;
+		out[i].sigma = m.sigma;
+		out[i].instances = m.up ? m.inst : 0;
+		out[i].badness = m.badness;
+	}
+	svc_ctx_free(&c);
 }

@@ -8,6 +8,12 @@
 
 #include "sim/world.h"
 
+/*
+ * Locking: every function here reads the world, so the caller holds
+ * w->lock (the server holds it around every handler; single-threaded
+ * tests need not bother).
+ */
+
 enum sim_ns {
 	SIM_NS_APPRUNNER, SIM_NS_RDS, SIM_NS_REDIS, SIM_NS_CLOUDFRONT,
 	SIM_NS_ALB, SIM_NS_COST, SIM_NS_BILLING, SIM_NS_COUNT
@@ -46,8 +52,8 @@ int sim_stat_parse(const char *s, struct sim_stat *st);
 /*
  * Resolve a metric by namespace, name and the exact dimension set, the
  * way CloudWatch matches them.  Returns 0 on success, -1 when no such
- * metric exists (CloudWatch answers that with an empty series).  Takes
- * w->lock itself.  A non-NULL unit must match the metric's unit.
+ * metric exists (CloudWatch answers that with an empty series).  A
+ * non-NULL unit must match the metric's unit.
  */
 int sim_metric_lookup(struct sim_world *w, const char *ns, const char *name,
     const struct sim_dim *dims, size_t ndims, const char *unit,
@@ -60,8 +66,7 @@ const char *sim_metric_unit(const struct sim_metric *m);
  * Fill out[0..n-1] with the statistic of m over the periods
  * [start + i*period, start + (i+1)*period).  Minutes that are not yet
  * complete at `now`, or before the resource existed, have no data; a
- * period without any data is NAN.  period is a multiple of 60.  Takes
- * w->lock itself (briefly, to copy the service timelines).
+ * period without any data is NAN.  period is a multiple of 60.
  */
 void sim_metric_series(struct sim_world *w, const struct sim_metric *m,
     const struct sim_stat *st, double start, int period, size_t n,
@@ -70,6 +75,21 @@ void sim_metric_series(struct sim_world *w, const struct sim_metric *m,
 /* Identifiers of the per-environment edge resources (stable, seed-free). */
 void sim_metrics_cloudfront_id(int env, char *out, size_t len);	/* "E2Q..." */
 void sim_metrics_alb_name(int env, char *out, size_t len);	/* "app/momentum-prod-alb/<16 hex>" */
+
+/* One minute of one App Runner service, for other generators (logs). */
+struct sim_svc_sample {
+	bool exists;			/* the service existed */
+	bool up;			/* not paused */
+	double rps;			/* requests per second */
+	double err_share;		/* fraction of 5xx responses */
+	double p50, sigma;		/* latency: median ms, log-normal sigma */
+	double instances;
+	double badness;
+};
+
+/* Samples for minutes minute0 .. minute0+n-1 of env/svc. */
+void sim_metrics_service_samples(struct sim_world *w, int env, int svc,
+    int64_t minute0, size_t n, struct sim_svc_sample *out);
 
 /* Daily traffic shape in [0.05, 1] at sim time t (US Eastern cycle, weekend dip). */
 double sim_metrics_traffic(double t);
