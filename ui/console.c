@@ -65,8 +65,19 @@ ui_set_env(struct ui *ui, int env)
 	if (env < 0 || env >= ui->nenv || env == ui->env)
 		return;
 	ui->env = env;
-	if (ui->poller != NULL)
+	if (ui->poller != NULL) {
+		struct snapshot *s = store_acquire(ui->st, env, SRC_SERVICES);
+
 		poller_set_focus(ui->poller, env);
+		/*
+		 * It was polled at the background rate: if what we have is
+		 * older than a focused poll would be, fetch now.
+		 */
+		if (s == NULL || ui->now_ms - s->fetched_at_ms >
+		    (int64_t)ui->cf->refresh.services * 1000)
+			poller_refresh_now(ui->poller, env);
+		snapshot_unref(s);
+	}
 	ui->dirty = true;
 }
 

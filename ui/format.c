@@ -161,8 +161,29 @@ fmt_money(double v, const char *currency, char *out, size_t size)
 	return out;
 }
 
+double
+spark_floor(const double *v, size_t n)
+{
+	double mn = NAN, mx = NAN;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (isnan(v[i]))
+			continue;
+		if (isnan(mn) || v[i] < mn)
+			mn = v[i];
+		if (isnan(mx) || v[i] > mx)
+			mx = v[i];
+	}
+	if (isnan(mn) || mn <= 0 || mn < mx * 0.5)
+		return 0;
+	/* Steady and high: start a bit under the minimum. */
+	return mn - (mx - mn) * 0.25 - mn * 0.02;
+}
+
 void
-spark_levels(const double *v, size_t n, double max, int *levels, int width)
+spark_levels(const double *v, size_t n, double base, double max, int *levels,
+    int width)
 {
 	double m = 0, x;
 	size_t lo, hi, i;
@@ -171,7 +192,10 @@ spark_levels(const double *v, size_t n, double max, int *levels, int width)
 
 	if (width <= 0)
 		return;
-	if (isnan(max) || max <= 0) {
+	if (isnan(base))
+		base = 0;
+	if (isnan(max) || max <= base) {
+		m = base;
 		for (i = 0; i < n; i++)
 			if (!isnan(v[i]) && v[i] > m)
 				m = v[i];
@@ -205,12 +229,12 @@ spark_levels(const double *v, size_t n, double max, int *levels, int width)
 		}
 		if (!any)
 			continue;
-		if (max <= 0 || x <= 0)
+		if (max <= base || x <= base)
 			levels[c] = 0;
 		else if (x >= max)
 			levels[c] = 7;
 		else
-			levels[c] = (int)(x / max * 7.999);
+			levels[c] = (int)((x - base) / (max - base) * 7.999);
 	}
 }
 
@@ -238,7 +262,8 @@ spark_render(const int *levels, int width, bool ascii)
 }
 
 char *
-sparkline(const double *v, size_t n, double max, int width, bool ascii)
+sparkline(const double *v, size_t n, double lo, double hi, int width,
+    bool ascii)
 {
 	int *levels;
 	char *s;
@@ -246,7 +271,7 @@ sparkline(const double *v, size_t n, double max, int width, bool ascii)
 	if (width <= 0)
 		return xstrdup("");
 	levels = xcalloc((size_t)width, sizeof *levels);
-	spark_levels(v, n, max, levels, width);
+	spark_levels(v, n, lo, hi, levels, width);
 	s = spark_render(levels, width, ascii);
 	free(levels);
 	return s;

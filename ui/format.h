@@ -29,18 +29,26 @@ char *fmt_money(double v, const char *currency, char *out, size_t size);
 /*
  * Sparklines.  Reduce n values to width columns (each column takes the
  * largest value of its bucket; the newest values are at the right) and
- * map them to levels 0..7 against [0, max] (max <= 0 or NAN: the data's
- * own largest value).  A column with no data gets level -1.
+ * map them to levels 0..7 against [lo, hi]: NAN lo means 0, hi <= lo or
+ * NAN means the data's own largest value.  A column with no data gets
+ * level -1.
  */
-void spark_levels(const double *v, size_t n, double max, int *levels,
-    int width);
+void spark_levels(const double *v, size_t n, double lo, double hi,
+    int *levels, int width);
+/*
+ * The lower bound a sparkline of these values should use: 0, or when
+ * every value sits high above 0, a little under the smallest, so that a
+ * busy but steady series still shows its movement.
+ */
+double spark_floor(const double *v, size_t n);
 /*
  * Render levels as "▁▂▃▄▅▆▇█" (or " .:-=+*#" in ascii) with a space for
  * -1.  Returns a new string of exactly width columns.  Caller frees.
  */
 char *spark_render(const int *levels, int width, bool ascii);
 /* Both steps at once.  Caller frees. */
-char *sparkline(const double *v, size_t n, double max, int width, bool ascii);
+char *sparkline(const double *v, size_t n, double lo, double hi, int width,
+    bool ascii);
 
 /*
  * Braille plotting into a cell grid: w x h cells, each 2 x 4 dots, so

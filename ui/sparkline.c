@@ -12,7 +12,8 @@ ui_sparkline(struct ui *ui, int y, int x, int w, enum ui_color c,
 
 	if (w <= 0 || s == NULL || s->v == NULL)
 		return;
-	line = sparkline(s->v, s->n, max, w, ui->ascii);
+	line = sparkline(s->v, s->n, spark_floor(s->v, s->n), max, w,
+	    ui->ascii);
 	ui_put(ui, y, x, w, c, line);
 	free(line);
 }

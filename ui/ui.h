@@ -204,6 +204,7 @@ bool table_move(size_t *sel, size_t n, int page, const char *action);
 
 /* ---- sparkline.c / braille.c: drawing the format.h plots ----------- */
 
+/* Draw a sparkline; max 0 = automatic, floor from spark_floor(). */
 void ui_sparkline(struct ui *ui, int y, int x, int w, enum ui_color c,
     const struct series *s, double max);
 

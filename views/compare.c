@@ -180,8 +180,10 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 		}
 	}
 
-	/* Per-environment totals. */
-	row = y + h - 2;
+	/* Per-environment totals, under the images or at the bottom. */
+	row++;
+	if (row > y + h - 2)
+		row = y + h - 2;
 	ui_put(ui, row, x, rw, UC_ACCENT, "alarms");
 	ui_put(ui, row + 1, x, rw, UC_ACCENT, "cost MTD");
 	for (e = 0; e < ne; e++) {

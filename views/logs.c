@@ -53,10 +53,10 @@ logs_open(struct ui *ui, const char *arg)
 		else
 			role = e->nservices > 0 ? e->services[0].role : NULL;
 	}
-	if (role != NULL)
-		ui_set_role(ui, role);
+	if (role != NULL && role != ui->role)
+		ui_set_role(ui, role);	/* frees the old ui->role */
 	free(lv.role);
-	lv.role = role != NULL ? xstrdup(role) : NULL;
+	lv.role = role != NULL ? xstrdup(ui->role) : NULL;
 	retarget(ui);
 }
 

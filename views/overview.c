@@ -216,9 +216,11 @@ draw_infra(struct ui *ui, int y, int x, int h, int w, struct snapshot *ms)
 			if (stale)
 				c = UC_DIM;
 			fmt_num(ir->vals[j], val, sizeof val);
+			if (isnan(ir->vals[j]))
+				c = UC_DIM;
 			snprintf(cell, sizeof cell, "%s %s%s", ir->labels[j] ?
-			    ir->labels[j] : "", val, ir->units[j] ?
-			    ir->units[j] : "");
+			    ir->labels[j] : "", val, ir->units[j] != NULL &&
+			    !isnan(ir->vals[j]) ? ir->units[j] : "");
 			tw = text_width(cell);
 			if (cx + tw > x + w - spark)
 				break;
@@ -317,16 +319,24 @@ overview_draw(struct ui *ui, int y, int x, int h, int w)
 	as = store_acquire(ui->st, ui->env, SRC_ALARMS);
 	cs = store_acquire(ui->st, ui->env, SRC_COST);
 
-	/* Cost sits at the bottom; the rest flows from the top. */
+	/*
+	 * Top to bottom: services, data stores, alarms, cost.  Cost keeps
+	 * its two rows (3 with the gap) whatever the height; the alarms
+	 * list gets what is left.
+	 */
 	used = draw_services(ui, y, x + 1, h - 3, w - 2, ss, ms);
 	y += used + 1;
 	if (y + 3 < bottom - 3) {
 		used = draw_infra(ui, y, x + 1, bottom - 3 - y - 3, w - 2, ms);
 		y += used + 1;
 	}
-	if (y + 1 < bottom - 3)
-		draw_alarms(ui, y, x + 1, bottom - 3 - y, w - 2, as);
-	draw_cost(ui, bottom - 2, x + 1, 2, w - 2, cs);
+	if (y + 1 < bottom - 3) {
+		used = draw_alarms(ui, y, x + 1, bottom - 3 - y, w - 2, as);
+		y += used + 1;
+	}
+	if (y > bottom - 2)
+		y = bottom - 2;
+	draw_cost(ui, y, x + 1, 2, w - 2, cs);
 
 	snapshot_unref(ss);
 	snapshot_unref(ms);

@@ -62,6 +62,7 @@ draw_header(struct ui *ui, int y, int x, int w, const struct service_info *si,
     struct snapshot *ss)
 {
 	char buf[160], age[64];
+	const char *image, *p;
 	enum ui_color c;
 	int cx;
 
@@ -80,11 +81,14 @@ draw_header(struct ui *ui, int y, int x, int w, const struct service_info *si,
 		ui_put(ui, y + 1, x, w, UC_DIM, "no state for this service yet");
 		return;
 	}
+	/* The registry host says nothing an engineer needs: drop it. */
+	image = si->image != NULL ? si->image : "-";
+	if ((p = strstr(image, ".amazonaws.com/")) != NULL)
+		image = p + strlen(".amazonaws.com/");
 	cx = ui_put(ui, y + 1, x, w, UC_DIM, "image   ");
-	cx += ui_put(ui, y + 1, x + cx, w - cx - 30, UC_NORMAL,
-	    si->image ? si->image : "-");
-	if (si->image_digest != NULL)
-		ui_putf(ui, y + 1, x + cx, w - cx, UC_DIM, "  %.19s%s",
+	cx += ui_put(ui, y + 1, x + cx, w - cx - 28, UC_NORMAL, image);
+	if (si->image_digest != NULL && strstr(image, si->image_digest) == NULL)
+		ui_putf(ui, y + 1, x + cx, w - cx, UC_DIM, "  digest %.19s%s",
 		    si->image_digest, strlen(si->image_digest) > 19 ?
 		    ui_glyph(ui, G_ELLIPSIS) : "");
 	snprintf(buf, sizeof buf, "min %d  max %d  concurrency %d",

@@ -103,7 +103,7 @@ spark_levels__ramp__all_eight_levels(void **state)
 	double v[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 	int lv[8], i;
 
-	spark_levels(v, 8, 7, lv, 8);
+	spark_levels(v, 8, 0, 7, lv, 8);
 	for (i = 0; i < 8; i++)
 		assert_int_equal(lv[i], i);
 }
@@ -114,7 +114,7 @@ spark_levels__gaps_and_short_series__minus_one(void **state)
 	double v[3] = { 5, NAN, 10 };
 	int lv[5];
 
-	spark_levels(v, 3, 0, lv, 5);
+	spark_levels(v, 3, NAN, NAN, lv, 5);
 	/* Fewer values than columns: right-aligned, left columns empty. */
 	assert_int_equal(lv[0], -1);
 	assert_int_equal(lv[1], -1);
@@ -129,10 +129,35 @@ spark_levels__bucket__takes_maximum(void **state)
 	double v[6] = { 1, 9, 1, 1, 1, 1 };
 	int lv[3];
 
-	spark_levels(v, 6, 9, lv, 3);
+	spark_levels(v, 6, 0, 9, lv, 3);
 	assert_int_equal(lv[0], 7);	/* the spike is never averaged away */
 	assert_int_equal(lv[1], 0);
 	assert_int_equal(lv[2], 0);
+}
+
+static void
+spark_levels__floor__relative_to_range(void **state)
+{
+	double v[4] = { 10, 15, 20, NAN };
+	int lv[4];
+
+	spark_levels(v, 4, 10, 20, lv, 4);
+	assert_int_equal(lv[0], 0);
+	assert_int_equal(lv[1], 3);
+	assert_int_equal(lv[2], 7);
+	assert_int_equal(lv[3], -1);
+}
+
+static void
+spark_floor__steady_high_or_low__floor(void **state)
+{
+	double steady[3] = { 100, 104, 98 };
+	double spiky[3] = { 1, 50, 100 };
+	double f = spark_floor(steady, 3);
+
+	assert_true(f > 0 && f < 98);
+	assert_true(spark_floor(spiky, 3) == 0);
+	assert_true(spark_floor(NULL, 0) == 0);
 }
 
 static void
@@ -141,14 +166,14 @@ sparkline__render__blocks_and_ascii(void **state)
 	double v[4] = { 0, 7, NAN, 3.5 };
 	char *s;
 
-	s = sparkline(v, 4, 7, 4, false);
+	s = sparkline(v, 4, 0, 7, 4, false);
 	assert_string_equal(s, "\xe2\x96\x81\xe2\x96\x88 \xe2\x96\x84");
 	assert_int_equal(text_width(s), 4);
 	free(s);
-	s = sparkline(v, 4, 7, 4, true);
+	s = sparkline(v, 4, 0, 7, 4, true);
 	assert_string_equal(s, "_# -");
 	free(s);
-	s = sparkline(v, 4, 7, 0, true);
+	s = sparkline(v, 4, 0, 7, 0, true);
 	assert_string_equal(s, "");
 	free(s);
 }
@@ -262,6 +287,8 @@ main(void)
 		cmocka_unit_test(spark_levels__ramp__all_eight_levels),
 		cmocka_unit_test(spark_levels__gaps_and_short_series__minus_one),
 		cmocka_unit_test(spark_levels__bucket__takes_maximum),
+		cmocka_unit_test(spark_levels__floor__relative_to_range),
+		cmocka_unit_test(spark_floor__steady_high_or_low__floor),
 		cmocka_unit_test(sparkline__render__blocks_and_ascii),
 		cmocka_unit_test(braille_set__each_dot__unicode_bit),
 		cmocka_unit_test(braille_row__full_cell__u28ff),
