@@ -44,6 +44,7 @@ struct aws_creds_provider {
 	char *external_id;
 	char *role_session_name;
 	char *region;
+	char *sts_endpoint;
 	time_t (*clock)(void);
 	int process_timeout_ms;
 
@@ -61,7 +62,7 @@ struct aws_creds_provider {
 	bool refreshing;
 	unsigned long gen;
 	char *last_error;	/* cause of the last failed refresh */
-	time_t retry_after;	/* no early refresh before this */
+	time_t retry_after;	/* no refresh attempt before this after a failure */
 };
 
 /* What one resolution needs: the provider's settings and the tried list. */
@@ -764,8 +765,11 @@ assume_role(struct creds_ctx *c, const struct aws_profile *prof,
 		region = xstrdup(c->p->region);
 	else if ((region = aws_region_resolve(prof)) == NULL)
 		region = xstrdup("us-east-1");
-	endpoint = aws_endpoint_resolve(aws_service_get(AWS_SVC_STS), region,
-	    prof, NULL);
+	if (c->p->sts_endpoint != NULL)
+		endpoint = xstrdup(c->p->sts_endpoint);
+	else
+		endpoint = aws_endpoint_resolve(aws_service_get(AWS_SVC_STS),
+		    region, prof, NULL);
 	if (endpoint == NULL) {
 		*why = xasprintf("no STS endpoint for region %s", region);
 		free(region);
@@ -817,9 +821,9 @@ profile_static(const struct aws_profile *prof, struct aws_credentials *out,
 	out->access_key_id = xstrdup(ak);
 	out->secret_access_key = xstrdup(sk);
 	out->session_token = tok != NULL && *tok != '\0' ? xstrdup(tok) : NULL;
-	where = aws_profile_where(prof, "aws_secret_access_key");
-	out->source = where != NULL && strstr(where, "credentials") != NULL ?
-	    "shared-credentials-file" : "shared-config-file";
+	out->source = aws_profile_in_credentials_file(prof,
+	    "aws_secret_access_key") ? "shared-credentials-file" :
+	    "shared-config-file";
 	return 1;
 }
 
@@ -1000,6 +1004,7 @@ chain_resolve(struct aws_creds_provider *p, struct aws_credentials *out,
 {
 	struct creds_ctx c;
 	struct aws_credentials base;
+	struct aws_profile *prof;
 	const char *pname;
 	char *why = NULL, *msg;
 	int rc = 0;
@@ -1050,15 +1055,21 @@ chain_resolve(struct aws_creds_provider *p, struct aws_credentials *out,
 		*out = base;
 		return 0;
 	}
-	/* A role on top of whatever the chain gave. */
+	/*
+	 * A role on top of whatever the chain gave; the profile (when it
+	 * loads) still supplies the region and STS endpoint settings.
+	 */
 	memset(&c.tried, 0, sizeof c.tried);
-	if (assume_role(&c, NULL, &base, p->role_arn, p->external_id,
-	    p->role_session_name, 0, out, &msg) != 1) {
+	prof = aws_profile_load(pname, &why);
+	free(why);
+	rc = assume_role(&c, prof, &base, p->role_arn, p->external_id,
+	    p->role_session_name, 0, out, &msg);
+	aws_profile_free(prof);
+	aws_credentials_clear(&base);
+	if (rc != 1) {
 		*cause = msg;
-		aws_credentials_clear(&base);
 		return -1;
 	}
-	aws_credentials_clear(&base);
 	return 0;
 }
 
@@ -1084,6 +1095,9 @@ aws_creds_provider_new(const struct aws_creds_options *opt)
 		p->role_session_name = xstrdup(opt->role_session_name);
 		p->region = opt->region != NULL && *opt->region != '\0' ?
 		    xstrdup(opt->region) : NULL;
+		p->sts_endpoint = opt->sts_endpoint != NULL &&
+		    *opt->sts_endpoint != '\0' ? xstrdup(opt->sts_endpoint) :
+		    NULL;
 		p->clock = opt->clock;
 		p->process_timeout_ms = opt->process_timeout_ms;
 	}
@@ -1109,6 +1123,7 @@ aws_creds_provider_free(struct aws_creds_provider *p)
 	free(p->external_id);
 	free(p->role_session_name);
 	free(p->region);
+	free(p->sts_endpoint);
 	free(p);
 }
 
@@ -1138,8 +1153,9 @@ cache_valid(const struct aws_creds_provider *p, time_t now)
  * Credentials for a request: from the cache while they are more than
  * five minutes from expiry, otherwise refreshed by exactly one thread
  * while the others keep using the old ones (or wait when there are none
- * left).  A failed early refresh keeps the old credentials for
- * CREDS_RETRY_AFTER_S before trying again.
+ * left).  After a failed refresh the old credentials (while valid) or
+ * the failure are handed out for CREDS_RETRY_AFTER_S before the chain
+ * runs again.
  */
 int
 aws_creds_get(struct aws_creds_provider *p, struct aws_credentials *out,
@@ -1158,6 +1174,16 @@ aws_creds_get(struct aws_creds_provider *p, struct aws_credentials *out,
 		now = p->clock();
 		if (cache_fresh(p, now))
 			goto hand_out;
+		if (!cache_valid(p, now) && p->last_error != NULL &&
+		    now < p->retry_after) {
+			/*
+			 * Nothing found a moment ago: do not rerun the chain
+			 * (processes, metadata timeouts) on every call.
+			 */
+			*cause = xstrdup(p->last_error);
+			pthread_mutex_unlock(&p->lock);
+			return -1;
+		}
 		if (!p->refreshing)
 			break;
 		if (cache_valid(p, now))
@@ -1219,6 +1245,8 @@ aws_creds_invalidate(struct aws_creds_provider *p)
 		aws_credentials_clear(&p->cached);
 		p->have = false;
 	}
+	free(p->last_error);
+	p->last_error = NULL;
 	p->retry_after = 0;
 	pthread_mutex_unlock(&p->lock);
 }

@@ -41,6 +41,7 @@ struct aws_creds_options {
 	const char *external_id;
 	const char *role_session_name;
 	const char *region;		/* for STS */
+	const char *sts_endpoint;	/* NULL = aws_endpoint_resolve() */
 	time_t (*clock)(void);		/* NULL = time(); tests inject one */
 	int process_timeout_ms;		/* credential_process; 0 = 60000 */
 };

@@ -23,6 +23,7 @@ struct profile_entry {
 	char *key;		/* lower case; "parent.key" inside sub-sections */
 	char *value;
 	char *where;		/* "path:line" */
+	bool in_credentials;	/* merged from the credentials file */
 };
 
 struct profile_section {
@@ -46,7 +47,7 @@ struct aws_profile {
 	size_t n;
 };
 
-static void
+static struct profile_entry *
 entries_set(struct profile_entry **entries, size_t *n, const char *key,
     const char *value, const char *where)
 {
@@ -60,7 +61,8 @@ entries_set(struct profile_entry **entries, size_t *n, const char *key,
 			free(e->where);
 			e->value = xstrdup(value);
 			e->where = xstrdup(where);
-			return;
+			e->in_credentials = false;
+			return e;
 		}
 	}
 	*entries = xreallocarray(*entries, *n + 1, sizeof **entries);
@@ -68,6 +70,8 @@ entries_set(struct profile_entry **entries, size_t *n, const char *key,
 	e->key = xstrdup(key);
 	e->value = xstrdup(value);
 	e->where = xstrdup(where);
+	e->in_credentials = false;
+	return e;
 }
 
 static void
@@ -451,7 +455,8 @@ profile_merge(struct aws_profile *p, const struct aws_profile_file *f,
 				key = xasprintf("%s%s", prefix,
 				    s->entries[j].key);
 				entries_set(&p->entries, &p->n, key,
-				    s->entries[j].value, s->entries[j].where);
+				    s->entries[j].value, s->entries[j].where)->
+				    in_credentials = !f->is_config;
 				free(key);
 			}
 		}
@@ -614,6 +619,17 @@ aws_profile_where(const struct aws_profile *p, const char *key)
 		return NULL;
 	e = entries_find(p->entries, p->n, key);
 	return e == NULL ? NULL : e->where;
+}
+
+bool
+aws_profile_in_credentials_file(const struct aws_profile *p, const char *key)
+{
+	const struct profile_entry *e;
+
+	if (p == NULL)
+		return false;
+	e = entries_find(p->entries, p->n, key);
+	return e != NULL && e->in_credentials;
 }
 
 /*

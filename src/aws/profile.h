@@ -28,6 +28,9 @@ const char *aws_profile_name(const struct aws_profile *p);
 const char *aws_profile_get(const struct aws_profile *p, const char *key);
 /* "file:line" where key was set (for error messages), or NULL. */
 const char *aws_profile_where(const struct aws_profile *p, const char *key);
+/* True when key's value came from the credentials file (not config). */
+bool aws_profile_in_credentials_file(const struct aws_profile *p,
+    const char *key);
 
 /* Parse one INI-style buffer (exposed for unit tests); see profile.c. */
 struct aws_profile_file;

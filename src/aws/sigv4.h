@@ -14,8 +14,12 @@ struct sigv4_header {
 
 /*
  * A request to sign or verify.  path is the raw request path (not yet
- * normalized), query the raw query string without '?' (may be NULL).
- * headers as sent on the wire (duplicates allowed, any case).
+ * normalized) exactly as it is sent on the wire, i.e. already
+ * percent-encoded: the canonical URI encodes it once more (so "%20"
+ * becomes "%2520", AWS's double encoding for every service but S3).
+ * query: the raw query string without '?' (may be NULL); it is decoded
+ * ("+" is a space, as botocore reads it) and re-encoded.  headers as sent
+ * on the wire (duplicates allowed, any case; folded values allowed).
  * payload_hash: hex SHA-256 of the body, or NULL to compute it from body.
  */
 struct sigv4_request {

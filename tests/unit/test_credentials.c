@@ -624,6 +624,25 @@ creds_options__role_arn__assumed_on_top_of_chain(void **state)
 	ak = verify_sts_request(0, keys);
 	assert_string_equal(ak, "AKIDENV");
 	free(ak);
+
+	/* An explicit STS endpoint (the client's) beats the variables. */
+	{
+		char *url = xasprintf("http://127.0.0.1:%d/sts/", server.port);
+		struct stub_route at_path = { "POST", "/sts/", 200, NULL,
+		    NULL };
+
+		at_path.body = xml;
+		stub_set_routes(&server, &at_path, 1);
+		setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1", 1);
+		opt.sts_endpoint = url;
+		expect_key(&opt, "ASIATOP", "rolesecret", "roletoken",
+		    "assume-role");
+		assert_int_equal(stub_request_get(&server, 0, &r), 0);
+		assert_string_equal(r.path, "/sts/");
+		ak = verify_sts_request(0, keys);
+		free(ak);
+		free(url);
+	}
 	free(xml);
 }
 
@@ -974,6 +993,32 @@ creds_cache__refresh_fails__old_kept_until_expiry(void **state)
 	assert_non_null(strstr(cause, "broken on purpose"));
 	assert_no_secrets(cause);
 	free(cause);
+
+	/*
+	 * Fixed again, but the failure is remembered for a few seconds so
+	 * a broken chain is not rerun on every call; invalidate() or time
+	 * ends that.
+	 */
+	unlink(flag);
+	set_expiration("fail-exp", t0 + 9999);
+	atomic_store(&fake_now, (long long)(t0 + 3600 + 5));
+	assert_int_equal(aws_creds_get(p, &c, &cause), -1);
+	assert_non_null(strstr(cause, "broken on purpose"));
+	free(cause);
+	atomic_store(&fake_now, (long long)(t0 + 3600 + 12));
+	assert_int_equal(aws_creds_get(p, &c, &cause), 0);
+	assert_int_equal(c.expiration, t0 + 9999);
+	aws_credentials_clear(&c);
+	free(write_tmp("fail-flag", "", 0600));
+	aws_creds_invalidate(p);
+	assert_int_equal(aws_creds_get(p, &c, &cause), -1);
+	free(cause);
+	unlink(flag);
+	assert_int_equal(aws_creds_get(p, &c, &cause), -1);	/* remembered */
+	free(cause);
+	aws_creds_invalidate(p);
+	assert_int_equal(aws_creds_get(p, &c, &cause), 0);
+	aws_credentials_clear(&c);
 	aws_creds_provider_free(p);
 	unlink(flag);
 	free(flag);

@@ -255,6 +255,10 @@ profile_load__both_files__merged_credentials_win(void **state)
 	free(want);
 	assert_null(aws_profile_get(p, "nope"));
 	assert_null(aws_profile_where(p, "nope"));
+	assert_true(aws_profile_in_credentials_file(p, "aws_access_key_id"));
+	assert_true(aws_profile_in_credentials_file(p, "region"));
+	assert_false(aws_profile_in_credentials_file(p, "source_profile"));
+	assert_false(aws_profile_in_credentials_file(p, "nope"));
 	aws_profile_free(p);
 
 	/* Only in the credentials file. */
