@@ -1,6 +1,6 @@
 /* The built-in default configuration: config/momentum.conf, verbatim.
  * test_config checks the two are identical; regenerate with
- *   python3 -c 'import json,sys;[print(json.dumps(l)) for l in open("config/momentum.conf").read().splitlines(True)]'
+ *   python3 -c 'import json;[print("\t"+json.dumps(l)) for l in open("config/momentum.conf").read().splitlines(True)]'
  */
 #include "config/config.h"
 
@@ -30,6 +30,8 @@ const char config_default_text[] =
 	"# quit = Q\n"
 	"\n"
 	"[env dev]\n"
+	"# rds, redis, cloudfront and alb name the resources whose health rows the\n"
+	"# overview shows; the CloudFront and ALB ids here are momentum-sim's.\n"
 	"# profile = momentum-dev\n"
 	"# role_arn = arn:aws:iam::123456789012:role/momentum-console\n"
 	"region = us-east-1\n"
@@ -38,8 +40,8 @@ const char config_default_text[] =
 	"alarm_prefix = momentum-dev-\n"
 	"rds = momentum-dev-db\n"
 	"redis = momentum-dev-redis\n"
-	"cloudfront = EDEVMOMENTUM01\n"
-	"alb = app/momentum-dev-alb/0123456789abcdef\n"
+	"cloudfront = EIDEOY6WX3ZDN6\n"
+	"alb = app/momentum-dev-alb/98f6588906005286\n"
 	"cost_tag = Environment=dev\n"
 	"\n"
 	"[service dev frontend]\n"
@@ -64,8 +66,8 @@ const char config_default_text[] =
 	"alarm_prefix = momentum-staging-\n"
 	"rds = momentum-staging-db\n"
 	"redis = momentum-staging-redis\n"
-	"cloudfront = ESTGMOMENTUM01\n"
-	"alb = app/momentum-staging-alb/0123456789abcdef\n"
+	"cloudfront = E1DGIVAYB4ZDN6\n"
+	"alb = app/momentum-staging-alb/98f6598906005439\n"
 	"cost_tag = Environment=staging\n"
 	"\n"
 	"[service staging frontend]\n"
@@ -92,8 +94,8 @@ const char config_default_text[] =
 	"alarm_prefix = momentum-prod-\n"
 	"rds = momentum-prod-db\n"
 	"redis = momentum-prod-redis\n"
-	"cloudfront = EPRODMOMENTUM01\n"
-	"alb = app/momentum-prod-alb/0123456789abcdef\n"
+	"cloudfront = EKEICSEZP4ZDN6\n"
+	"alb = app/momentum-prod-alb/98f6568906004f20\n"
 	"cost_tag = Environment=prod\n"
 	"\n"
 	"[service prod frontend]\n"

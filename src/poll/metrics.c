@@ -46,7 +46,7 @@ static const struct infra_def {
 		{ "FreeStorageSpace", "Minimum", "free", "GB", 1e-9, false },
 		{ "ReadLatency", "Average", "read", "ms", 1000, false } } },
 	{ INFRA_REDIS, "AWS/ElastiCache", "CacheClusterId", {
-		{ "EngineCPUUtilization", "Average", "cpu", "%", 1, false },
+		{ "CPUUtilization", "Average", "cpu", "%", 1, false },
 		{ "DatabaseMemoryUsagePercentage", "Average", "mem", "%", 1, false },
 		{ "CurrConnections", "Average", "conn", "", 1, false },
 		{ "CacheHitRate", "Average", "hit", "%", 1, false } } },

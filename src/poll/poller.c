@@ -29,6 +29,7 @@
 #define LOG_FIRST_WINDOW_MS (5 * 60000)
 #define LOG_MAX_PAGES 5
 #define DIGEST_TTL_MS (5 * 60000)
+#define METRICS_MIN_GAP_MS 20000.0
 
 enum job_kind { JOB_SERVICES, JOB_METRICS, JOB_ALARMS, JOB_COST, JOB_LOGS,
 	JOB_NKINDS };
@@ -1141,6 +1142,12 @@ job_main(void *arg)
 		due = j->last_run == 0 ? now : j->last_run + interval_ms(p, j);
 		if (j->kind == JOB_LOGS && p->log_env < 0)
 			due = now + 3600 * 1000;	/* until a target is set */
+		/* Metrics change once a minute: "refresh now" cannot make
+		 * them come faster than METRICS_MIN_GAP_MS apart. */
+		if (j->kick && j->kind == JOB_METRICS && j->last_run != 0 &&
+		    now - j->last_run < (int64_t)(METRICS_MIN_GAP_MS *
+		    p->opt.rate_scale))
+			j->kick = false;
 		if (j->kick || now >= due) {
 			j->kick = false;
 			pthread_mutex_unlock(&p->lock);

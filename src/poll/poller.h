@@ -20,7 +20,10 @@ struct aws_client;
  * store and the log store belong to the caller and must outlive it.
  * Threads publish snapshots (store_publish) and log lines (logstore);
  * they never touch ncurses.  Every function here is for the UI thread
- * and returns at once: none waits on the network.
+ * and returns at once: none waits on the network.  Do not call them
+ * between logstore_lock() and logstore_unlock() (lock order: the
+ * poller's lock, then the log store's).  poller_stop() joins: a thread
+ * inside an AWS call finishes it first (bounded by the client timeouts).
  *
  * Sources and their rates (config [refresh], seconds; environments other
  * than the focused one use rate * background):
