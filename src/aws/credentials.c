@@ -202,6 +202,25 @@ json_wipe(cJSON *j)
 	}
 }
 
+/* The last "source: why" line added, for nested error messages. */
+static void
+tried_last(const struct creds_ctx *c, const char **line, size_t *len)
+{
+	const char *end, *p;
+
+	*line = "";
+	*len = 0;
+	if (c->tried.len < 2)
+		return;
+	end = c->tried.data + c->tried.len - 1;	/* the final '\n' */
+	for (p = end; p > c->tried.data && p[-1] != '\n'; p--)
+		;
+	if (str_starts_with(p, "  - "))
+		p += 4;
+	*line = p;
+	*len = (size_t)(end - p);
+}
+
 /* Wipe every string in a cJSON tree (it held secrets), then delete it. */
 static void
 json_delete_secret(cJSON *j)
@@ -835,9 +854,9 @@ role_source(struct creds_ctx *c, const struct aws_profile *prof,
 {
 	const char *sp = aws_profile_get(prof, "source_profile");
 	const char *cs = aws_profile_get(prof, "credential_source");
-	const char *name = aws_profile_name(prof), *where;
+	const char *name = aws_profile_name(prof), *where, *last;
 	struct buf loop = {0};
-	size_t i;
+	size_t i, lastlen;
 	int rc;
 
 	where = aws_profile_where(prof, "role_arn");
@@ -863,9 +882,12 @@ role_source(struct creds_ctx *c, const struct aws_profile *prof,
 			    cs);
 			return -1;
 		}
-		if (rc == 0)
+		if (rc == 0) {
+			tried_last(c, &last, &lastlen);
 			*why = xasprintf("profile %s: credential_source %s "
-			    "gave no credentials", name, cs);
+			    "gave no credentials (%.*s)", name, cs,
+			    (int)lastlen, last);
+		}
 		return rc == 1 ? 1 : -1;
 	}
 	/* A profile may name itself as the source of its static keys. */

@@ -568,6 +568,10 @@ creds_chain__role_profiles_broken__clear_errors(void **state)
 	expect_fail(&opt, "source_profile nobody of profile a has no "
 	    "credentials", NULL);
 	use_files("[profile a]\nrole_arn = arn:aws:iam::1:role/a\n"
+	    "credential_source = Ec2InstanceMetadata\n", "");
+	expect_fail(&opt, "credential_source Ec2InstanceMetadata gave no "
+	    "credentials (imds: disabled by AWS_EC2_METADATA_DISABLED)", NULL);
+	use_files("[profile a]\nrole_arn = arn:aws:iam::1:role/a\n"
 	    "credential_source = Magic\n", "");
 	expect_fail(&opt, "unknown credential_source \"Magic\"", NULL);
 	use_files("[profile a]\nrole_arn = arn:aws:iam::1:role/a\n"
