@@ -162,6 +162,17 @@ alarms_draw(struct ui *ui, int y, int x, int h, int w)
 
 	av.list_h = n > 0 && h >= 14 ? (h - 1) * 55 / 100 : h - 2;
 	memcpy(cols, cols_default, sizeof cols);
+	/* Names matter more than reasons: as wide as the longest, to w/2. */
+	for (i = 0; i < n; i++) {
+		int nw = text_width(rows[i].a->name);
+
+		if (nw > cols[A_NAME].width)
+			cols[A_NAME].width = nw;
+	}
+	if (cols[A_NAME].width > w / 2)
+		cols[A_NAME].width = w / 2;
+	if (cols[A_NAME].width < 20)
+		cols[A_NAME].width = 20;
 	table_layout(cols, A_NCOLS, w);
 	table_header(ui, y + 1, x, cols, A_NCOLS, w);
 	av.first_row_y = y + 2;
