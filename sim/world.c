@@ -57,6 +57,16 @@ static const struct {
 	    2 * DAY },
 };
 
+/* Bounded copy, always terminated. */
+static void
+scopy(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 static uint64_t
 splitmix64(uint64_t x)
 {
@@ -428,7 +438,7 @@ seed_service(struct sim_world *w, int e, int role)
 	struct sim_state st;
 	struct sim_asc *a;
 	double t, dur;
-	char url[11];
+	char url[11], tmp[256];
 	int run, i;
 	uint64_t key;
 
@@ -438,8 +448,10 @@ seed_service(struct sim_world *w, int e, int role)
 	    s->role);
 	key = sim_hash(s->name);
 	hex_from(w->seed, key, s->id, 32);
-	snprintf(s->arn, sizeof s->arn, "arn:aws:apprunner:%s:%s:service/%s/%s",
+	/* Through a local buffer: GCC's -Wrestrict sees one object. */
+	snprintf(tmp, sizeof tmp, "arn:aws:apprunner:%s:%s:service/%s/%s",
 	    w->region, w->account, s->name, s->id);
+	scopy(s->arn, sizeof s->arn, tmp);
 	hex_from(w->seed, key + 1, url, 10);
 	snprintf(s->url, sizeof s->url, "%s.%s.awsapprunner.com", url,
 	    w->region);
@@ -480,6 +492,7 @@ struct sim_world *
 sim_world_new(uint64_t seed, double speed, double now_wall)
 {
 	struct sim_world *w;
+	char tmp[256];
 	int e, i;
 
 	w = xcalloc(1, sizeof *w);
@@ -498,10 +511,12 @@ sim_world_new(uint64_t seed, double speed, double now_wall)
 		struct sim_repo *r = &w->repos[i];
 
 		snprintf(r->name, sizeof r->name, "momentum/%s", roles[i].role);
-		snprintf(r->arn, sizeof r->arn, "arn:aws:ecr:%s:%s:repository/%s",
+		snprintf(tmp, sizeof tmp, "arn:aws:ecr:%s:%s:repository/%s",
 		    w->region, w->account, r->name);
-		snprintf(r->uri, sizeof r->uri, "%s.dkr.ecr.%s.amazonaws.com/%s",
+		scopy(r->arn, sizeof r->arn, tmp);
+		snprintf(tmp, sizeof tmp, "%s.dkr.ecr.%s.amazonaws.com/%s",
 		    w->account, w->region, r->name);
+		scopy(r->uri, sizeof r->uri, tmp);
 		seed_repo(w, r, i);
 	}
 	for (e = 0; e < SIM_NENV; e++) {
