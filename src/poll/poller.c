@@ -101,6 +101,8 @@ struct poller {
 	pthread_mutex_t lock;
 	bool stop;
 	bool running;
+	size_t nexited;			/* threads that left job_main */
+	pthread_cond_t exited;		/* signalled as each one leaves */
 	int focus;
 	int log_env;			/* -1 = no target */
 	char *log_role;
@@ -1160,6 +1162,10 @@ job_main(void *arg)
 	}
 	pthread_mutex_unlock(&p->lock);
 	http_thread_cleanup();
+	pthread_mutex_lock(&p->lock);
+	p->nexited++;
+	pthread_cond_broadcast(&p->exited);
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
@@ -1206,6 +1212,7 @@ poller_new_opts(const struct config *cf, struct store *st,
 	    default_cache_dir();
 	p->opt.cache_dir = NULL;
 	pthread_mutex_init(&p->lock, NULL);
+	cond_init_mono(&p->exited);
 	p->log_env = -1;
 	p->tokens = p->opt.logs_per_sec;
 	p->tokens_at = mono_ms();
@@ -1257,6 +1264,7 @@ poller_start(struct poller *p, char **cause)
 	}
 	p->running = true;
 	p->stop = false;
+	p->nexited = 0;
 	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < p->njobs; i++) {
 		error = pthread_create(&p->jobs[i].thread, NULL, job_main,
@@ -1278,6 +1286,27 @@ wake_all(struct poller *p)
 
 	for (i = 0; i < p->njobs; i++)
 		pthread_cond_signal(&p->jobs[i].cond);
+}
+
+bool
+poller_stop_timeout(struct poller *p, int timeout_ms)
+{
+	size_t i, nstarted = 0;
+	int64_t deadline = mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	bool done;
+
+	for (i = 0; i < p->njobs; i++)
+		nstarted += p->jobs[i].started;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	wake_all(p);
+	while (p->nexited < nstarted && mono_ms() < deadline)
+		cond_wait_until(p, &p->exited, deadline);
+	done = p->nexited >= nstarted;
+	pthread_mutex_unlock(&p->lock);
+	if (done)
+		poller_stop(p);	/* every thread has left: joins at once */
+	return done;
 }
 
 void
@@ -1334,6 +1363,7 @@ poller_free(struct poller *p)
 	free(p->log_role);
 	free(p->log_filter);
 	free(p->cache_dir);
+	pthread_cond_destroy(&p->exited);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }

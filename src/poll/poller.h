@@ -73,6 +73,15 @@ struct poller *poller_new_opts(const struct config *cf, struct store *st,
 int poller_start(struct poller *p, char **cause);
 /* Wake every thread, join them (each calls http_thread_cleanup). */
 void poller_stop(struct poller *p);
+/*
+ * Ask every thread to stop and wait at most timeout_ms for them.  True:
+ * all have stopped and been joined.  False: some are still inside an
+ * AWS call on a stalled endpoint; they are left running, so nothing they
+ * use (config, store, log store, poller) may be freed.  A console that
+ * must quit at once restores the terminal and exits the process;
+ * poller_stop() or poller_free() would wait for them instead.
+ */
+bool poller_stop_timeout(struct poller *p, int timeout_ms);
 /* Stop if running, free clients and state.  NULL is a no-op. */
 void poller_free(struct poller *p);
 

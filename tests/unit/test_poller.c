@@ -25,6 +25,7 @@
 /* Counters and switches shared with poller threads: atomics only. */
 static uint64_t n_calls, n_filter, n_ce, n_gmd_queries_max;
 static int fail_alarms_env = -1;
+static int stall_calls;		/* while 1, every call waits */
 static const struct config *fake_cf;
 
 static void
@@ -167,6 +168,8 @@ fake_call(void *arg, struct aws_client *client, int env,
 	(void)client;
 	(void)svc;
 	bump(&n_calls);
+	while (__atomic_load_n(&stall_calls, __ATOMIC_ACQUIRE))
+		usleep(1000);
 	if (strcmp(op, "ListServices") == 0)
 		return fake_list_services(env);
 	if (strcmp(op, "DescribeService") == 0)
@@ -478,6 +481,48 @@ poller__filter_log_events__under_rate_limit(void **state)
 	config_free(cf);
 }
 
+static void
+poller_stop_timeout__stalled_call__reports_and_later_joins(void **state)
+{
+	struct config *cf = load_config();
+	struct store *st = store_new((int)cf->nenvs);
+	struct logstore *ls = logstore_new(0);
+	struct poller_options opt = { .call = fake_call, .no_clients = true,
+	    .no_cost_cache = true };
+	struct poller *p;
+	char *cause = NULL;
+	uint64_t before = get(&n_calls);
+	int64_t deadline;
+
+	(void)state;
+	__atomic_store_n(&stall_calls, 1, __ATOMIC_RELEASE);
+	p = poller_new_opts(cf, st, ls, &opt, &cause);
+	assert_int_equal(poller_start(p, &cause), 0);
+	/* wait until some thread is inside a call */
+	deadline = mono_ms() + DEADLINE_MS;
+	while (get(&n_calls) == before && mono_ms() < deadline)
+		usleep(1000);
+	assert_true(get(&n_calls) > before);
+	assert_false(poller_stop_timeout(p, 50));
+	__atomic_store_n(&stall_calls, 0, __ATOMIC_RELEASE);
+	poller_free(p);		/* joins the stragglers */
+	logstore_free(ls);
+	store_free(st);
+	config_free(cf);
+
+	/* nothing stalled: stops within the grace period */
+	cf = load_config();
+	st = store_new((int)cf->nenvs);
+	ls = logstore_new(0);
+	p = poller_new_opts(cf, st, ls, &opt, &cause);
+	assert_int_equal(poller_start(p, &cause), 0);
+	assert_true(poller_stop_timeout(p, DEADLINE_MS));
+	poller_free(p);
+	logstore_free(ls);
+	store_free(st);
+	config_free(cf);
+}
+
 int
 main(void)
 {
@@ -485,6 +530,7 @@ main(void)
 		cmocka_unit_test(poller__fake_aws__every_source_published),
 		cmocka_unit_test(poller__cost_cache_fresh__no_cost_explorer_calls),
 		cmocka_unit_test(poller__filter_log_events__under_rate_limit),
+		cmocka_unit_test(poller_stop_timeout__stalled_call__reports_and_later_joins),
 	};
 	char *cmd;
 	int rc;
