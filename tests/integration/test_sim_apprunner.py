@@ -322,7 +322,7 @@ class AppRunnerTest(unittest.TestCase):
 class IncidentTest(unittest.TestCase):
     def test_incident_bad_image_reaches_prod_then_rollback_heals(self):
         # At speed 30 the deploy at +60 s starts after 2 s and ends ~1.3 s
-        # later.
+        # later; alarms need a few simulated minutes (seconds here).
         with simlib.Sim(speed=30, scenario="incident") as sim:
             ar = sim.client("apprunner")
             ecr = sim.client("ecr")
@@ -351,6 +351,17 @@ class IncidentTest(unittest.TestCase):
             simlib.wait_for(deployed, timeout=20, what="bad deploy")
             ops = ar.list_operations(ServiceArn=arn)["OperationSummaryList"]
             self.assertEqual(ops[0]["Status"], "SUCCEEDED")
+            # The bad image shows: the prod api 5xx alarm fires.
+            cw = sim.client("cloudwatch")
+
+            def alarm_state():
+                for a in cw.describe_alarms(
+                        AlarmNamePrefix="momentum-prod-api")["MetricAlarms"]:
+                    if "5xx" in a["AlarmName"]:
+                        return a["StateValue"]
+                self.fail("no 5xx alarm for momentum-prod-api")
+            simlib.wait_for(lambda: alarm_state() == "ALARM", timeout=30,
+                            what="5xx alarm")
             # Roll back to the digest that ran before.
             ar.update_service(ServiceArn=arn, SourceConfiguration={
                 "ImageRepository": {"ImageIdentifier": before,
@@ -362,6 +373,8 @@ class IncidentTest(unittest.TestCase):
                     "SourceConfiguration"]["ImageRepository"][
                     "ImageIdentifier"] == before
             simlib.wait_for(healed, timeout=20, what="rollback")
+            simlib.wait_for(lambda: alarm_state() == "OK", timeout=40,
+                            what="5xx alarm back to OK")
 
 
 if __name__ == "__main__":
