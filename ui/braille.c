@@ -98,18 +98,8 @@ chart_draw(struct ui *ui, int y, int x, int h, int w, const struct chart *c)
 		free(line);
 	}
 
-	/* Time axis: "-1h ... -30m ... now". */
 	span = c->end - c->start;
 	ui_hline(ui, y + h - 1, x + lw + 1, pw, UC_DIM);
-	lab[0] = '-';
-	short_span(span, lab + 1, sizeof lab - 1);
-	ui_put(ui, y + h - 1, x + lw + 1, pw, UC_DIM, lab);
-	short_span(span / 2, lab + 1, sizeof lab - 1);
-	i = text_width(lab);
-	if (pw > 24)
-		ui_put(ui, y + h - 1, x + lw + 1 + pw / 2 - i / 2, i, UC_DIM,
-		    lab);
-	ui_put_right(ui, y + h - 1, x + lw + 1, pw, UC_DIM, "now");
 
 	/* Deployment markers: a dotted column where the plot is empty. */
 	for (k = 0; k < c->nmarkers; k++) {
@@ -124,5 +114,16 @@ chart_draw(struct ui *ui, int y, int x, int h, int w, const struct chart *c)
 		ui_put(ui, y + h - 1, x + lw + 1 + col, 1, c->markers[k].color,
 		    ui_glyph(ui, G_UP));
 	}
+	/* Time axis labels last: they win over a marker's arrow. */
+	lab[0] = '-';
+	short_span(span, lab + 1, sizeof lab - 1);
+	ui_put(ui, y + h - 1, x + lw + 1, pw, UC_DIM, lab);
+	short_span(span / 2, lab + 1, sizeof lab - 1);
+	i = text_width(lab);
+	if (pw > 24)
+		ui_put(ui, y + h - 1, x + lw + 1 + pw / 2 - i / 2, i, UC_DIM,
+		    lab);
+	ui_put_right(ui, y + h - 1, x + lw + 1, pw, UC_DIM, "now");
+
 	braille_free(b);
 }

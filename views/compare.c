@@ -121,7 +121,7 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 	x += 1;
 	w -= 2;
 	gw = (w - rw) / (ne > 0 ? ne : 1);
-	cw = (gw - 3) / 3;
+	cw = (gw - 5) / 3;	/* bullet, space, three cells, a gap after */
 	if (cw > 8)
 		cw = 8;
 	ui_put(ui, y, x, w, UC_ACCENT, cv.filter != NULL ?

@@ -99,7 +99,7 @@ cost_draw(struct ui *ui, int y, int x, int h, int w)
 
 	row = y + 2;
 	ui_putf(ui, row, x + 1, w - 1, UC_NORMAL, "month to date %s   "
-	    "forecast end of month %s   budget %s-%s", mtd, fc, lo, hi);
+	    "forecast %s   budget %s-%s", mtd, fc, lo, hi);
 	row++;
 	if (bhi > 0)
 		ui_put(ui, row, x + 1, w - 1, c, cd->forecast > bhi ?

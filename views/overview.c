@@ -261,7 +261,7 @@ draw_alarms(struct ui *ui, int y, int x, int h, int w, struct snapshot *as)
 			continue;
 		ui_put(ui, row, x, 2, UC_BAD, ui_glyph(ui, G_BULLET));
 		ui_put_cell(ui, row, x + 2, 34, UC_BAD, a->name, false);
-		ui_put(ui, row, x + 37, w - 37, UC_NORMAL, a->reason);
+		ui_put_cell(ui, row, x + 37, w - 37, UC_NORMAL, a->reason, false);
 		row++;
 	}
 	return row - y;

@@ -63,6 +63,7 @@ draw_header(struct ui *ui, int y, int x, int w, const struct service_info *si,
 {
 	char buf[160], age[64];
 	const char *image, *p;
+	char *cut;
 	enum ui_color c;
 	int cx;
 
@@ -86,7 +87,9 @@ draw_header(struct ui *ui, int y, int x, int w, const struct service_info *si,
 	if ((p = strstr(image, ".amazonaws.com/")) != NULL)
 		image = p + strlen(".amazonaws.com/");
 	cx = ui_put(ui, y + 1, x, w, UC_DIM, "image   ");
-	cx += ui_put(ui, y + 1, x + cx, w - cx - 28, UC_NORMAL, image);
+	cut = text_cut(image, w - cx - (si->image_digest != NULL ? 28 : 0));
+	cx += ui_put(ui, y + 1, x + cx, w - cx, UC_NORMAL, cut);
+	free(cut);
 	if (si->image_digest != NULL && strstr(image, si->image_digest) == NULL)
 		ui_putf(ui, y + 1, x + cx, w - cx, UC_DIM, "  digest %.19s%s",
 		    si->image_digest, strlen(si->image_digest) > 19 ?
