@@ -175,7 +175,7 @@ main(void)
 	struct sim_auth *auth;
 	struct sim_server *srv;
 	struct sim_ctx ctx;
-	volatile int stopping = 0;
+	int stopping = 0;
 	char *cause = NULL, *body;
 	double r1, r2;
 
@@ -201,7 +201,7 @@ main(void)
 	free(body);
 	printf("target 1000 req/s: %s\n", r1 >= 1000 && r2 >= 1000 ? "met" :
 	    "NOT met");
-	stopping = 1;
+	__atomic_store_n(&stopping, 1, __ATOMIC_RELAXED);
 	sim_server_stop(srv);
 	sim_world_free(wd);
 	sim_auth_free(auth);

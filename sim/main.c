@@ -19,8 +19,8 @@
 
 /* Set by the signal handler only; read by the main loop. */
 static volatile sig_atomic_t got_signal;
-/* Read by request threads (stall, latency) to give up early. */
-static volatile int stopping;
+/* Read atomically by request threads (stall, latency) to give up early. */
+static int stopping;
 
 static void
 on_signal(int sig)
@@ -109,7 +109,7 @@ main(int argc, char **argv)
 	int nfaults = 0, port = 0, ch, i;
 	unsigned long long seed = 1;
 	double speed = 1;
-	bool print_env = false;
+	bool print_env = false, scenario_given = false;
 	char *end, *cause = NULL;
 	struct sim_world *w;
 	struct sim_auth *auth;
@@ -157,6 +157,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_SCENARIO:
 			scenario = optarg;
+			scenario_given = true;
 			break;
 		case OPT_FAULT:
 			if (nfaults == (int)nitems(faults))
@@ -209,8 +210,15 @@ main(int argc, char **argv)
 	for (i = 0; i < nfaults; i++)
 		if (sim_faults_parse(w, faults[i], &cause) != 0)
 			die("%s", cause);
-	if ((sc = sim_scenario_load(scenario, &cause)) == NULL)
-		die("%s", cause);
+	if ((sc = sim_scenario_load(scenario, &cause)) == NULL) {
+		/* calm has no events: run without its file if it is missing. */
+		if (!scenario_given)
+			sc = sim_scenario_parse("", "calm", &cause);
+		if (sc == NULL)
+			die("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
 	if (logpath != NULL && (log = sim_reqlog_open(logpath, &cause)) == NULL)
 		die("%s", cause);
 
@@ -246,6 +254,12 @@ main(int argc, char **argv)
 			printf("export AWS_ACCESS_KEY_ID=%s\n", id);
 			printf("export AWS_SECRET_ACCESS_KEY=%s\n", secret);
 		}
+		free(id);
+		secret_free(secret);
+		id = secret = NULL;
+		if (sim_auth_first(auth, true, &id, &secret))
+			printf("# read-only key: AWS_ACCESS_KEY_ID=%s "
+			    "AWS_SECRET_ACCESS_KEY=%s\n", id, secret);
 		printf("unset AWS_SESSION_TOKEN AWS_PROFILE\n");
 		printf("export AWS_REGION=us-east-1\n");
 		printf("export AWS_DEFAULT_REGION=us-east-1\n");
@@ -269,7 +283,7 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr, "momentum-sim: %s, shutting down\n",
 	    got_signal == SIGINT ? "interrupted" : "terminated");
-	stopping = 1;
+	__atomic_store_n(&stopping, 1, __ATOMIC_RELAXED);
 	sim_server_stop(srv);
 	sim_reqlog_close(log);
 	sim_scenario_free(sc);

@@ -526,13 +526,20 @@ conn_fd(struct MHD_Connection *c)
 	return ci != NULL ? ci->connect_fd : -1;
 }
 
+static bool
+is_stopping(struct sim_ctx *ctx)
+{
+	return ctx->stopping != NULL &&
+	    __atomic_load_n(ctx->stopping, __ATOMIC_RELAXED) != 0;
+}
+
 /* Sleep ms in small steps so shutdown is not held up. */
 static void
 nap(struct sim_ctx *ctx, int ms)
 {
 	struct timespec ts;
 
-	while (ms > 0 && !(ctx->stopping != NULL && *ctx->stopping)) {
+	while (ms > 0 && !is_stopping(ctx)) {
 		int step = ms > 50 ? 50 : ms;
 
 		ts.tv_sec = 0;
@@ -551,7 +558,7 @@ stall(struct sim_ctx *ctx, int fd)
 	char byte;
 
 	while (waited < STALL_MAX_MS &&
-	    !(ctx->stopping != NULL && *ctx->stopping)) {
+	    !is_stopping(ctx)) {
 		pfd.fd = fd;
 		pfd.events = POLLIN | POLLRDHUP;
 		pfd.revents = 0;

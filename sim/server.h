@@ -88,7 +88,7 @@ struct sim_ctx {
 	struct sim_scenario *scenario;	/* NULL: none; applied per request */
 	struct sim_auth *auth;		/* NULL: accept every request as rw */
 	struct sim_reqlog *log;		/* NULL: no request log */
-	volatile int *stopping;		/* set when shutting down */
+	int *stopping;			/* set (atomically) when shutting down */
 	uint64_t nreq;			/* request counter (atomic) */
 };
 
