@@ -534,6 +534,63 @@ sigv4_authorization(const struct sigv4_request *req,
 	return auth;
 }
 
+/*
+ * Presign (query authentication): the query string to send instead of
+ * req->query: the request's own parameters, then X-Amz-Algorithm,
+ * X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Expires,
+ * X-Amz-Security-Token (signed, when creds has one) and X-Amz-Signature.
+ * The headers of req are signed as for sigv4_authorization (it should
+ * not carry X-Amz-Date).  Caller frees.
+ */
+char *
+sigv4_presign_query(const struct sigv4_request *req,
+    const struct aws_credentials *creds, const struct sigv4_params *p,
+    int expires_s)
+{
+	struct sigv4_request copy;
+	struct buf q = {0};
+	char date[17], *cred, *enc, *signed_headers, *canon, *sts, *sig;
+
+	sigv4_format_date(p->when, date);
+	/* The SignedHeaders list first, from the headers alone. */
+	copy = *req;
+	copy.query = NULL;
+	canon = canonical_build(&copy, NULL, p->normalize_path,
+	    &signed_headers);
+	free(canon);
+
+	if (req->query != NULL && *req->query != '\0')
+		buf_printf(&q, "%s&", req->query);
+	cred = xasprintf("%s/%.8s/%s/%s/aws4_request", creds->access_key_id,
+	    date, p->region, p->service);
+	enc = uri_encode(cred, strlen(cred), 1);
+	buf_printf(&q, "X-Amz-Algorithm=%s&X-Amz-Credential=%s&X-Amz-Date=%s",
+	    SIGV4_ALGORITHM, enc, date);
+	free(enc);
+	free(cred);
+	enc = uri_encode(signed_headers, strlen(signed_headers), 1);
+	buf_printf(&q, "&X-Amz-SignedHeaders=%s&X-Amz-Expires=%d", enc,
+	    expires_s);
+	free(enc);
+	free(signed_headers);
+	if (creds->session_token != NULL && *creds->session_token != '\0') {
+		enc = uri_encode(creds->session_token,
+		    strlen(creds->session_token), 1);
+		buf_printf(&q, "&X-Amz-Security-Token=%s", enc);
+		secret_free(enc);
+	}
+
+	copy.query = q.data;
+	canon = canonical_build(&copy, NULL, p->normalize_path, NULL);
+	sts = sigv4_string_to_sign(canon, p);
+	sig = sigv4_signature(sts, creds->secret_access_key, p);
+	buf_printf(&q, "&X-Amz-Signature=%s", sig);
+	free(canon);
+	free(sts);
+	free(sig);
+	return buf_steal(&q);
+}
+
 /* ---- verifier ------------------------------------------------------- */
 
 static const char *
@@ -731,10 +788,130 @@ signed_headers_has(const char *list, const char *name)
 	}
 }
 
+/* The query parameters of a presigned request, decoded. */
+struct query_auth {
+	char *algorithm;
+	char *credential;
+	char *date;
+	char *expires;
+	char *signed_headers;
+	char *signature;
+	char *stripped;		/* the query without X-Amz-Signature */
+};
+
+static void
+query_auth_free(struct query_auth *qa)
+{
+	free(qa->algorithm);
+	free(qa->credential);
+	free(qa->date);
+	free(qa->expires);
+	free(qa->signed_headers);
+	free(qa->signature);
+	free(qa->stripped);
+	memset(qa, 0, sizeof *qa);
+}
+
+/* Split query into the X-Amz-* authentication parameters.  0 when found. */
+static int
+query_auth_parse(const char *query, struct query_auth *qa)
+{
+	static const char *const names[] = {
+		"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date",
+		"X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature",
+	};
+	char **slots[] = {
+		&qa->algorithm, &qa->credential, &qa->date, &qa->expires,
+		&qa->signed_headers, &qa->signature,
+	};
+	struct buf dec = {0}, stripped = {0};
+	const char *p, *amp, *eq;
+	size_t len, klen, i;
+
+	memset(qa, 0, sizeof *qa);
+	if (query == NULL)
+		return -1;
+	buf_append(&stripped, "", 0);
+	for (p = query; *p != '\0'; p = *amp == '\0' ? amp : amp + 1) {
+		amp = strchr(p, '&');
+		if (amp == NULL)
+			amp = p + strlen(p);
+		len = (size_t)(amp - p);
+		if (len == 0)
+			continue;
+		eq = memchr(p, '=', len);
+		klen = eq == NULL ? len : (size_t)(eq - p);
+		for (i = 0; i < nitems(names); i++)
+			if (strlen(names[i]) == klen &&
+			    strncmp(p, names[i], klen) == 0)
+				break;
+		if (i < nitems(names) && *slots[i] == NULL) {
+			query_decode(&dec, eq == NULL ? "" : eq + 1,
+			    eq == NULL ? 0 : len - klen - 1);
+			*slots[i] = xstrndup(dec.data, dec.len);
+		}
+		if (i == 5)	/* X-Amz-Signature is not signed */
+			continue;
+		buf_printf(&stripped, "%s%.*s", stripped.len == 0 ? "" : "&",
+		    (int)len, p);
+	}
+	buf_free(&dec);
+	qa->stripped = buf_steal(&stripped);
+	if (qa->algorithm == NULL) {
+		query_auth_free(qa);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The presigned request's parameters as an Authorization header would
+ * carry them; -1 with *message (AWS's IncompleteSignature words).
+ */
+static int
+query_auth_to_header(const struct query_auth *qa,
+    struct sigv4_auth_header *a, char **message)
+{
+	struct buf missing = {0};
+	char *auth;
+	int rc;
+
+	if (strcmp(qa->algorithm, SIGV4_ALGORITHM) != 0) {
+		*message = xstrdup("Unsupported AWS 'algorithm' in "
+		    "X-Amz-Algorithm (expected AWS4-HMAC-SHA256)");
+		return -1;
+	}
+	if (qa->credential == NULL)
+		buf_puts(&missing, "AWS query-string parameters must include "
+		    "'X-Amz-Credential'. ");
+	if (qa->signature == NULL)
+		buf_puts(&missing, "AWS query-string parameters must include "
+		    "'X-Amz-Signature'. ");
+	if (qa->signed_headers == NULL)
+		buf_puts(&missing, "AWS query-string parameters must include "
+		    "'X-Amz-SignedHeaders'. ");
+	if (qa->date == NULL)
+		buf_puts(&missing, "AWS query-string parameters must include "
+		    "'X-Amz-Date'. ");
+	if (missing.len > 0) {
+		missing.data[--missing.len] = '\0';
+		*message = buf_steal(&missing);
+		return -1;
+	}
+	auth = xasprintf("%s Credential=%s, SignedHeaders=%s, Signature=%s",
+	    SIGV4_ALGORITHM, qa->credential, qa->signed_headers,
+	    qa->signature);
+	rc = sigv4_auth_parse(auth, a, message);
+	free(auth);
+	return rc;
+}
+
 /*
  * Verify req as AWS would.  The checks run in AWS's order: an
- * Authorization header at all (MissingAuthenticationToken), its shape
- * (IncompleteSignature), the request date and skew (RequestExpired), the
+ * Authorization header or presigned X-Amz-* query parameters at all
+ * (MissingAuthenticationToken), their shape (IncompleteSignature), the
+ * request date and skew, or a presigned request's X-Amz-Expires
+ * (RequestExpired), the
  * access key (InvalidClientTokenId), then the signature recomputed over
  * exactly the signed headers and compared in constant time
  * (SignatureDoesNotMatch).
@@ -747,11 +924,17 @@ sigv4_verify(const struct sigv4_request *req,
 {
 	struct sigv4_auth_header a;
 	struct sigv4_params p;
+	struct sigv4_request signed_req;
+	struct query_auth qa;
 	const char *auth, *date_hdr, *secret;
-	char *canon = NULL, *sts = NULL, *sig = NULL;
+	char *canon = NULL, *sts = NULL, *sig = NULL, *end;
 	char date[17], nowstr[17], limit[17];
+	bool presigned = false;
+	long expires = 0;
 	time_t when;
 	int rc = -1;
+
+	memset(&qa, 0, sizeof qa);
 
 	if (access_key != NULL)
 		*access_key = NULL;
@@ -763,13 +946,21 @@ sigv4_verify(const struct sigv4_request *req,
 	*message = NULL;
 
 	auth = request_header(req, "authorization");
-	if (auth == NULL || *auth == '\0') {
+	if (auth != NULL && *auth != '\0') {
+		if (sigv4_auth_parse(auth, &a, message) != 0) {
+			*code = "IncompleteSignature";
+			return -1;
+		}
+	} else if (query_auth_parse(req->query, &qa) == 0) {
+		if (query_auth_to_header(&qa, &a, message) != 0) {
+			*code = "IncompleteSignature";
+			query_auth_free(&qa);
+			return -1;
+		}
+		presigned = true;
+	} else {
 		*code = "MissingAuthenticationToken";
 		*message = xstrdup("Request is missing Authentication Token");
-		return -1;
-	}
-	if (sigv4_auth_parse(auth, &a, message) != 0) {
-		*code = "IncompleteSignature";
 		return -1;
 	}
 	if (!signed_headers_has(a.signed_headers, "host")) {
@@ -779,7 +970,23 @@ sigv4_verify(const struct sigv4_request *req,
 		goto out;
 	}
 
-	if ((date_hdr = request_header(req, "x-amz-date")) != NULL) {
+	if (presigned) {
+		if (parse_amz_date(qa.date, &when) != 0) {
+			*code = "IncompleteSignature";
+			*message = xstrdup("X-Amz-Date must be in ISO-8601 "
+			    "'basic format'");
+			goto out;
+		}
+		expires = qa.expires == NULL ? -1 : strtol(qa.expires, &end,
+		    10);
+		if (qa.expires == NULL || *qa.expires == '\0' ||
+		    *end != '\0' || expires < 1 || expires > 604800) {
+			*code = "IncompleteSignature";
+			*message = xstrdup("X-Amz-Expires must be a number of "
+			    "seconds between 1 and 604800");
+			goto out;
+		}
+	} else if ((date_hdr = request_header(req, "x-amz-date")) != NULL) {
 		if (parse_amz_date(date_hdr, &when) != 0) {
 			*code = "IncompleteSignature";
 			*message = xstrdup("Date must be in ISO-8601 'basic "
@@ -802,7 +1009,14 @@ sigv4_verify(const struct sigv4_request *req,
 	}
 	sigv4_format_date(when, date);
 	sigv4_format_date(now, nowstr);
-	if (max_skew_seconds >= 0 && when < now - max_skew_seconds) {
+	if (presigned && now > when + expires) {
+		*code = "RequestExpired";
+		*message = xasprintf("Request has expired: X-Amz-Date %s + "
+		    "%ld s is earlier than %s", date, expires, nowstr);
+		goto out;
+	}
+	if (max_skew_seconds >= 0 && !presigned &&
+	    when < now - max_skew_seconds) {
 		*code = "RequestExpired";
 		sigv4_format_date(now - max_skew_seconds, limit);
 		*message = xasprintf("Signature expired: %s is now earlier "
@@ -840,6 +1054,11 @@ sigv4_verify(const struct sigv4_request *req,
 	p.service = a.service;
 	p.when = when;
 	p.normalize_path = 1;
+	if (presigned) {
+		signed_req = *req;
+		signed_req.query = qa.stripped;
+		req = &signed_req;
+	}
 	canon = canonical_build(req, a.signed_headers, 1, NULL);
 	sts = sigv4_string_to_sign(canon, &p);
 	sig = sigv4_signature(sts, secret, &p);
@@ -867,5 +1086,6 @@ out:
 		secure_zero(sig, strlen(sig));
 	free(sig);
 	sigv4_auth_header_free(&a);
+	query_auth_free(&qa);
 	return rc;
 }

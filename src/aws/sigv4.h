@@ -62,12 +62,26 @@ char *sigv4_authorization(const struct sigv4_request *req,
 void sigv4_format_date(time_t t, char out[17]);	/* YYYYMMDDTHHMMSSZ */
 
 /*
- * Verify a signed request (the simulator's side).  lookup_secret maps an
+ * Presign: the query string to send in place of req->query (its own
+ * parameters plus X-Amz-Algorithm, -Credential, -Date, -SignedHeaders,
+ * -Expires, -Security-Token when creds has one, and -Signature).
+ * Caller frees.
+ */
+char *sigv4_presign_query(const struct sigv4_request *req,
+    const struct aws_credentials *creds, const struct sigv4_params *p,
+    int expires_s);
+
+/*
+ * Verify a signed request (the simulator's side): an Authorization
+ * header, or presigned X-Amz-* query parameters.  lookup_secret maps an
  * access key id to its secret (NULL when unknown).  Returns 0 when the
- * signature is valid; otherwise -1 and *code and *message describe the AWS
- * error (IncompleteSignature, InvalidClientTokenId,
- * SignatureDoesNotMatch, RequestExpired...).  now/max_skew bound the
- * x-amz-date.  On success *access_key (caller frees) names the key.
+ * signature is valid; otherwise -1 and *code (static) and *message
+ * (caller frees) describe the AWS error (MissingAuthenticationToken,
+ * IncompleteSignature, InvalidClientTokenId, SignatureDoesNotMatch,
+ * RequestExpired).  now/max_skew bound the x-amz-date (max_skew < 0: no
+ * bound; presigned requests are bound by X-Amz-Expires instead).  On
+ * success *access_key, *region, *service (each may be NULL; caller
+ * frees) describe the credential scope.
  */
 int sigv4_verify(const struct sigv4_request *req,
     const char *(*lookup_secret)(void *ctx, const char *access_key),

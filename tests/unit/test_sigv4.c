@@ -315,6 +315,108 @@ expect_verify(const struct parsed_request *r, struct keystore *ks,
 	free(message);
 }
 
+/*
+ * The query-signed (presigned) variant of a case: canonical request,
+ * string to sign and signature, then the suite's signed request through
+ * the verifier, good, tampered and expired.
+ */
+static void
+query_case(const char *name, const struct suite_context *c)
+{
+	struct parsed_request r, signed_r;
+	struct sigv4_params p;
+	struct sigv4_request v;
+	struct aws_credentials creds;
+	struct keystore ks;
+	char *text, *q, *sigp, *canon, *sts, *want, *sig, *bad;
+	int expires = 3600;
+
+	text = case_file(name, "request.txt");
+	request_parse(&r, text);
+	free(text);
+	memset(&p, 0, sizeof p);
+	p.region = c->region;
+	p.service = c->service;
+	p.when = c->when;
+	p.normalize_path = c->normalize;
+	memset(&creds, 0, sizeof creds);
+	creds.access_key_id = c->access_key;
+	creds.secret_access_key = c->secret;
+	/* post-sts-header-after: the token is added after signing. */
+	creds.session_token = c->omit_session_token ? NULL : c->token;
+	v = request_view(&r);
+	q = sigv4_presign_query(&v, &creds, &p, expires);
+	assert_non_null(strstr(q, "X-Amz-Expires=3600"));
+
+	/* Canonical request over everything but the signature. */
+	sigp = strstr(q, "&X-Amz-Signature=");
+	assert_non_null(sigp);
+	*sigp = '\0';
+	v.query = q;
+	canon = sigv4_canonical_request_params(&v, NULL, &p);
+	want = case_file(name, "query-canonical-request.txt");
+	chomp(want);
+	assert_string_equal(canon, want);
+	free(want);
+	sts = sigv4_string_to_sign(canon, &p);
+	want = case_file(name, "query-string-to-sign.txt");
+	chomp(want);
+	assert_string_equal(sts, want);
+	free(want);
+	sig = sigv4_signature(sts, c->secret, &p);
+	want = case_file(name, "query-signature.txt");
+	chomp(want);
+	assert_string_equal(sig, want);
+	assert_string_equal(sigp + strlen("&X-Amz-Signature="), want);
+	free(want);
+
+	ks.access_key = c->access_key;
+	ks.secret = c->secret;
+	text = case_file(name, "query-signed-request.txt");
+	request_parse(&signed_r, text);
+	free(text);
+	assert_null(request_header(&signed_r, "Authorization"));
+	if (c->omit_session_token) {
+		/*
+		 * The token was appended after signing.  Every query
+		 * parameter is signed, so a verifier for ordinary services
+		 * refuses it; without the token the request verifies.
+		 */
+		expect_verify(&signed_r, &ks, c->when, "SignatureDoesNotMatch");
+		bad = strstr(signed_r.query, "&X-Amz-Security-Token=");
+		assert_non_null(bad);
+		memmove(bad, strstr(bad + 1, "&"), strlen(strstr(bad + 1,
+		    "&")) + 1);
+	}
+	if (c->normalize) {
+		expect_verify(&signed_r, &ks, c->when, NULL);
+		expect_verify(&signed_r, &ks, c->when + expires, NULL);
+		expect_verify(&signed_r, &ks, c->when + expires + 1,
+		    "RequestExpired");
+		/* Tamper with a signed parameter. */
+		bad = signed_r.query;
+		signed_r.query = xstrdup(bad);
+		memcpy(strstr(signed_r.query, "X-Amz-Expires=3600") + 14,
+		    "7200", 4);
+		expect_verify(&signed_r, &ks, c->when, "SignatureDoesNotMatch");
+		free(signed_r.query);
+		/* Drop the signature. */
+		signed_r.query = xstrdup(bad);
+		*strstr(signed_r.query, "&X-Amz-Signature=") = '\0';
+		expect_verify(&signed_r, &ks, c->when, "IncompleteSignature");
+		free(signed_r.query);
+		signed_r.query = bad;
+		ks.secret = "not-the-secret";
+		expect_verify(&signed_r, &ks, c->when, "SignatureDoesNotMatch");
+	}
+	request_free(&signed_r);
+	free(sig);
+	free(sts);
+	free(canon);
+	free(q);
+	request_free(&r);
+}
+
 /* One suite case: canonical request, string to sign, signature, header. */
 static void
 suite_case(void **state)
@@ -462,6 +564,7 @@ suite_case(void **state)
 	free(sts);
 	free(canon);
 	request_free(&r);
+	query_case(name, &c);
 	context_free(&c);
 }
 
@@ -851,6 +954,62 @@ sigv4_verify__bad_headers__aws_error_codes(void **state)
 }
 
 static void
+sigv4_presign_query__session_roundtrip__verifies_and_bad_params_fail(
+    void **state)
+{
+	struct parsed_request r;
+	struct sigv4_params p;
+	struct sigv4_request v;
+	struct aws_credentials creds;
+	struct keystore ks = { "AKIDQ", "qsecret" };
+	char *q;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	r.method = xstrdup("GET");
+	r.path = xstrdup("/a b/");
+	r.query = xstrdup("Action=GetCallerIdentity&Version=2011-06-15");
+	request_add_header(&r, "Host", "127.0.0.1:4566");
+	memset(&p, 0, sizeof p);
+	p.region = "us-east-1";
+	p.service = "sts";
+	p.when = 1700000000;
+	p.normalize_path = 1;
+	memset(&creds, 0, sizeof creds);
+	creds.access_key_id = "AKIDQ";
+	creds.secret_access_key = "qsecret";
+	creds.session_token = "tok/en+=";
+	v = request_view(&r);
+	q = sigv4_presign_query(&v, &creds, &p, 60);
+	assert_true(str_starts_with(q, "Action=GetCallerIdentity&Version="
+	    "2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="
+	    "AKIDQ%2F20231114%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date="
+	    "20231114T221320Z&X-Amz-SignedHeaders=host&X-Amz-Expires=60&"
+	    "X-Amz-Security-Token=tok%2Fen%2B%3D&X-Amz-Signature="));
+	assert_null(strstr(q, "qsecret"));
+	free(r.query);
+	r.query = q;
+	expect_verify(&r, &ks, p.when + 30, NULL);
+	expect_verify(&r, &ks, p.when + 61, "RequestExpired");
+
+	free(r.query);
+	r.query = xstrdup("X-Amz-Algorithm=AWS4-HMAC-SHA1&X-Amz-Credential=a");
+	expect_verify(&r, &ks, p.when, "IncompleteSignature");
+	free(r.query);
+	r.query = xstrdup("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="
+	    "AKIDQ%2F20231114%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date="
+	    "20231114T221320Z&X-Amz-SignedHeaders=host&X-Amz-Signature=00");
+	expect_verify(&r, &ks, p.when, "IncompleteSignature");	/* no Expires */
+	free(r.query);
+	r.query = xstrdup("X-Amz-Algorithm=AWS4-HMAC-SHA256");
+	expect_verify(&r, &ks, p.when, "IncompleteSignature");
+	free(r.query);
+	r.query = xstrdup("Action=GetCallerIdentity");
+	expect_verify(&r, &ks, p.when, "MissingAuthenticationToken");
+	request_free(&r);
+}
+
+static void
 sigv4_auth_parse__spacing_and_order__parsed(void **state)
 {
 	struct sigv4_auth_header a;
@@ -890,6 +1049,7 @@ main(void)
 		cmocka_unit_test(sigv4_format_date__epoch_and_suite__basic_format),
 		cmocka_unit_test(sigv4_verify__session_call_roundtrip__ok_then_tampered_fails),
 		cmocka_unit_test(sigv4_verify__bad_headers__aws_error_codes),
+		cmocka_unit_test(sigv4_presign_query__session_roundtrip__verifies_and_bad_params_fail),
 		cmocka_unit_test(sigv4_auth_parse__spacing_and_order__parsed),
 	};
 	struct CMUnitTest *tests;
@@ -931,7 +1091,8 @@ main(void)
 	tests = xcalloc(n + 1, sizeof *tests);
 	testnames = xcalloc(n + 1, sizeof *testnames);
 	for (i = 0; i < n; i++) {
-		testnames[i] = xasprintf("sigv4_suite__%s__matches", names[i]);
+		testnames[i] = xasprintf("sigv4_suite__%s__header_and_query_"
+		    "match", names[i]);
 		tests[i].name = testnames[i];
 		tests[i].test_func = suite_case;
 		tests[i].initial_state = names[i];
