@@ -110,6 +110,10 @@ struct poller {
 	uint64_t log_gen;		/* bumped when the target changes */
 	double tokens;			/* FilterLogEvents token bucket */
 	int64_t tokens_at;		/* mono ms of the last refill */
+
+	/* Logs thread only. */
+	int64_t log_cursor;		/* resume here after a truncated poll */
+	uint64_t log_cursor_gen;	/* target the cursor belongs to */
 };
 
 static void
@@ -1016,10 +1020,10 @@ run_logs(struct job *j)
 	cJSON *req, *resp;
 	const char *next;
 	char **groups, *role, *filter, *token, *cause = NULL, *msg;
-	size_t ng, i, nev;
+	size_t ng, i, k, nev;
 	int env, page;
 	uint64_t gen;
-	int64_t newest, start;
+	int64_t newest, start, cursor = 0, page_max = 0;
 
 	pthread_mutex_lock(&p->lock);
 	env = p->log_env;
@@ -1038,6 +1042,14 @@ run_logs(struct job *j)
 	newest = logstore_newest_ts(p->ls);
 	start = newest > 0 ? newest - LOG_OVERLAP_MS :
 	    now_ms() - LOG_FIRST_WINDOW_MS;
+	/*
+	 * When the last poll ran out of pages, a busy minute holds more than
+	 * we read per poll: carry on from where it stopped, or the overlap
+	 * would return the same events for ever.
+	 */
+	if (p->log_cursor_gen == gen && p->log_cursor > start)
+		start = p->log_cursor;
+	cursor = 0;
 	for (i = 0; i < ng && err.kind == AWS_ERR_NONE; i++) {
 		token = NULL;
 		for (page = 0; page < LOG_MAX_PAGES; page++) {
@@ -1067,14 +1079,25 @@ run_logs(struct job *j)
 			if (p->log_gen == gen)
 				logstore_append(p->ls, ev, nev);
 			pthread_mutex_unlock(&p->lock);
+			for (k = 0; k < nev; k++) {
+				if (ev[k].ts_ms > page_max)
+					page_max = ev[k].ts_ms;
+			}
 			free(ev);
 			token = xstrdup(next);
 			cJSON_Delete(resp);
 			if (token == NULL)
 				break;
 		}
+		/* Pages left unread for this group: resume at what we saw. */
+		if (token != NULL && page_max > 0 &&
+		    (cursor == 0 || page_max < cursor))
+			cursor = page_max;
 		free(token);
+		page_max = 0;
 	}
+	p->log_cursor = cursor;
+	p->log_cursor_gen = gen;
 	for (i = 0; i < ng; i++)
 		free(groups[i]);
 	free(groups);

@@ -26,6 +26,8 @@
 static uint64_t n_calls, n_filter, n_ce, n_gmd_queries_max;
 static int fail_alarms_env = -1;
 static int stall_calls;		/* while 1, every call waits */
+static int flood_logs;		/* FilterLogEvents: endless full pages */
+static int64_t flood_first_start, flood_last_start;
 static const struct config *fake_cf;
 
 static void
@@ -159,6 +161,37 @@ fake_filter(void)
 	return r;
 }
 
+/* A minute with more events than a poll reads: 1000 per page, always more. */
+static cJSON *
+fake_flood(const cJSON *req)
+{
+	int64_t start = (int64_t)cJSON_GetObjectItem(req,
+	    "startTime")->valuedouble;
+	const cJSON *tok = cJSON_GetObjectItem(req, "nextToken");
+	int64_t base = start, i, zero = 0;
+	cJSON *r = cJSON_CreateObject(), *l, *e;
+	char id[32], next[32];
+
+	if (tok != NULL)
+		base = (int64_t)strtoll(tok->valuestring, NULL, 10);
+	__atomic_compare_exchange_n(&flood_first_start, &zero, start, false,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	__atomic_store_n(&flood_last_start, start, __ATOMIC_RELAXED);
+	l = cJSON_AddArrayToObject(r, "events");
+	for (i = 0; i < 1000; i++) {
+		e = cJSON_CreateObject();
+		snprintf(id, sizeof id, "f%lld", (long long)(base + i));
+		cJSON_AddStringToObject(e, "logStreamName", "s");
+		cJSON_AddNumberToObject(e, "timestamp", (double)(base + i));
+		cJSON_AddStringToObject(e, "message", "flood");
+		cJSON_AddStringToObject(e, "eventId", id);
+		cJSON_AddItemToArray(l, e);
+	}
+	snprintf(next, sizeof next, "%lld", (long long)(base + 1000));
+	cJSON_AddStringToObject(r, "nextToken", next);
+	return r;
+}
+
 static cJSON *
 fake_call(void *arg, struct aws_client *client, int env,
     enum aws_service_id svc, const char *op, const cJSON *req,
@@ -200,6 +233,9 @@ fake_call(void *arg, struct aws_client *client, int env,
 		bump(&n_ce);
 		return load("ce/get_cost_forecast.json");
 	}
+	if (strcmp(op, "FilterLogEvents") == 0 &&
+	    __atomic_load_n(&flood_logs, __ATOMIC_RELAXED))
+		return fake_flood(req);
 	if (strcmp(op, "FilterLogEvents") == 0) {
 		cJSON *r = fake_filter();
 
@@ -523,6 +559,42 @@ poller_stop_timeout__stalled_call__reports_and_later_joins(void **state)
 	config_free(cf);
 }
 
+static void
+poller__log_flood__window_moves_forward(void **state)
+{
+	struct config *cf = load_config();
+	struct store *st = store_new((int)cf->nenvs);
+	struct logstore *ls = logstore_new(0);
+	struct poller_options opt = { .call = fake_call, .no_clients = true,
+	    .no_cost_cache = true, .rate_scale = 0.01, .logs_per_sec = 200 };
+	struct poller *p;
+	char *cause = NULL;
+	int64_t deadline, first;
+
+	(void)state;
+	__atomic_store_n(&flood_logs, 1, __ATOMIC_RELAXED);
+	p = poller_new_opts(cf, st, ls, &opt, &cause);
+	assert_int_equal(poller_start(p, &cause), 0);
+	poller_set_log_target(p, 0, "api", NULL);
+	deadline = mono_ms() + DEADLINE_MS;
+	/* 5 pages of 1000 per poll: without a cursor every poll would
+	 * restart at newest - 60 s, which stays put */
+	do {
+		wait_wake(st, 20);
+		first = __atomic_load_n(&flood_first_start, __ATOMIC_RELAXED);
+	} while ((first == 0 || __atomic_load_n(&flood_last_start,
+	    __ATOMIC_RELAXED) < first + 20000) && mono_ms() < deadline);
+	poller_stop(p);
+	__atomic_store_n(&flood_logs, 0, __ATOMIC_RELAXED);
+	assert_true(first != 0);
+	assert_true(__atomic_load_n(&flood_last_start, __ATOMIC_RELAXED) >=
+	    first + 20000);
+	poller_free(p);
+	logstore_free(ls);
+	store_free(st);
+	config_free(cf);
+}
+
 int
 main(void)
 {
@@ -531,6 +603,7 @@ main(void)
 		cmocka_unit_test(poller__cost_cache_fresh__no_cost_explorer_calls),
 		cmocka_unit_test(poller__filter_log_events__under_rate_limit),
 		cmocka_unit_test(poller_stop_timeout__stalled_call__reports_and_later_joins),
+		cmocka_unit_test(poller__log_flood__window_moves_forward),
 	};
 	char *cmd;
 	int rc;
