@@ -349,6 +349,54 @@ class ScenarioTest(unittest.TestCase):
             os.unlink(path)
 
 
+class AwsCliTest(unittest.TestCase):
+    """The aws CLI, an independent client, reaches every protocol."""
+
+    def cli(self, sim, *args):
+        r = subprocess.run(["aws"] + list(args) + ["--output", "json"],
+                           env=sim.env(), capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout) if r.stdout.strip() else {}
+
+    def test_cli_metrics_logs_cost_sts(self):
+        with simlib.Sim() as sim:
+            svc = [s for s in sim.client("apprunner").list_services()
+                   ["ServiceSummaryList"]
+                   if s["ServiceName"] == "momentum-prod-api"][0]
+            now = int(time.time())
+            q = [{"Id": "r", "MetricStat": {"Metric": {
+                "Namespace": "AWS/AppRunner", "MetricName": "Requests",
+                "Dimensions": [
+                    {"Name": "ServiceName", "Value": svc["ServiceName"]},
+                    {"Name": "ServiceID", "Value": svc["ServiceId"]}]},
+                "Period": 300, "Stat": "Sum"}}]
+            out = self.cli(sim, "cloudwatch", "get-metric-data",
+                           "--metric-data-queries", json.dumps(q),
+                           "--start-time", str(now - 3600),
+                           "--end-time", str(now))
+            vals = out["MetricDataResults"][0]["Values"]
+            self.assertTrue(vals)
+            self.assertGreater(sum(vals), 0)
+            group = "/aws/apprunner/%s/%s/application" % (
+                svc["ServiceName"], svc["ServiceId"])
+            out = self.cli(sim, "logs", "filter-log-events",
+                           "--log-group-name", group,
+                           "--start-time", str((now - 900) * 1000),
+                           "--max-items", "5")
+            self.assertTrue(out["events"])
+            out = self.cli(sim, "cloudwatch", "describe-alarms")
+            self.assertTrue(out["MetricAlarms"])
+            out = self.cli(sim, "sts", "get-caller-identity")
+            self.assertEqual(out["Account"], "123456789012")
+            ops = {(l["service"], l["operation"]) for l in sim.log_lines()}
+            for want in (("monitoring", "GetMetricData"),
+                         ("logs", "FilterLogEvents"),
+                         ("monitoring", "DescribeAlarms"),
+                         ("sts", "GetCallerIdentity")):
+                self.assertIn(want, ops)
+
+
 class CommandLineTest(unittest.TestCase):
     def test_help_version_bad_flags(self):
         r = subprocess.run([simlib.sim_bin(), "--help"], capture_output=True,
