@@ -147,6 +147,7 @@ service_info_clear(struct service_info *s)
 	free(s->url);
 	free(s->image);
 	free(s->image_digest);
+	free(s->image_tag);
 	free(s->cpu);
 	free(s->memory);
 	free(s->asc_arn);

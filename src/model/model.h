@@ -59,6 +59,8 @@ struct service_info {
 	int64_t updated_at;
 	struct op_info *ops;	/* newest first */
 	size_t nops;
+	char *image_tag;	/* a tag of the running image (not "latest" if
+				   another exists), from ECR when known */
 };
 
 struct services_data {

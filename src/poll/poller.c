@@ -58,9 +58,10 @@ struct asc_entry {			/* AutoScalingConfiguration revisions are immutable */
 	int min, max, conc;
 };
 
-struct digest_entry {
+struct digest_entry {			/* what ECR said about an image identifier */
 	char *image;
 	char *digest;
+	char *tag;
 	int64_t at;
 };
 
@@ -442,9 +443,25 @@ fill_ops(struct poller *p, int env, struct service_info *si)
 	cJSON_Delete(resp);
 }
 
-/* The digest behind a tag, from ECR, cached for a few minutes. */
+/* A tag worth showing: the first that is not "latest". */
+static const char *
+pick_tag(const struct ecr_image *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->ntags; i++) {
+		if (strcmp(im->tags[i], "latest") != 0)
+			return im->tags[i];
+	}
+	return im->ntags > 0 ? im->tags[0] : NULL;
+}
+
+/*
+ * The digest behind a tag, or a tag of a digest, from ECR, cached for a
+ * few minutes per image identifier.
+ */
 static void
-fill_digest(struct poller *p, int env, const struct config_service *cs,
+fill_image(struct poller *p, int env, const struct config_service *cs,
     struct service_info *si)
 {
 	struct env_state *es = &p->envs[env];
@@ -456,54 +473,56 @@ fill_digest(struct poller *p, int env, const struct config_service *cs,
 	size_t i, n;
 	int64_t now = mono_ms();
 
-	if (si->image_digest != NULL || si->image == NULL || cs == NULL ||
-	    cs->ecr_repo == NULL)
+	if (si->image == NULL || ecr_split_image_uri(si->image, &repo, &tag,
+	    &digest) != 0)
 		return;
+	if (tag != NULL && si->image_tag == NULL)
+		si->image_tag = xstrdup(tag);
+	if (si->image_digest == NULL && digest != NULL)
+		si->image_digest = xstrdup(digest);
+	free(repo);
+	if ((si->image_digest != NULL && si->image_tag != NULL) || cs == NULL ||
+	    cs->ecr_repo == NULL) {
+		free(tag);
+		free(digest);
+		return;
+	}
 	for (i = 0; i < es->ndigests; i++) {
 		if (strcmp(es->digests[i].image, si->image) == 0)
 			d = &es->digests[i];
 	}
-	if (d != NULL && now - d->at < DIGEST_TTL_MS) {
+	if (d == NULL || now - d->at >= DIGEST_TTL_MS) {
+		req = ecr_describe_images_request(cs->ecr_repo, tag, digest);
+		resp = call(p, env, AWS_SVC_ECR, "DescribeImages", req, &err);
+		cJSON_Delete(req);
+		if (resp == NULL)
+			aws_error_clear(&err);
+		else if (ecr_parse_describe_images(resp, &im, &n,
+		    &cause) != 0)
+			free(cause);
+		else {
+			if (d == NULL) {
+				es->digests = xreallocarray(es->digests,
+				    es->ndigests + 1, sizeof *es->digests);
+				d = &es->digests[es->ndigests++];
+				memset(d, 0, sizeof *d);
+				d->image = xstrdup(si->image);
+			}
+			free(d->digest);
+			free(d->tag);
+			d->digest = n > 0 ? xstrdup(im[0].digest) : NULL;
+			d->tag = n > 0 ? xstrdup(pick_tag(&im[0])) : NULL;
+			d->at = now;
+			ecr_images_free(im, n);
+		}
+		cJSON_Delete(resp);
+	}
+	if (d != NULL && si->image_digest == NULL)
 		si->image_digest = xstrdup(d->digest);
-		return;
-	}
-	if (ecr_split_image_uri(si->image, &repo, &tag, &digest) != 0)
-		return;
-	if (tag == NULL) {
-		free(repo);
-		free(digest);
-		return;
-	}
-	req = ecr_describe_images_request(cs->ecr_repo, tag, NULL);
-	free(repo);
+	if (d != NULL && si->image_tag == NULL)
+		si->image_tag = xstrdup(d->tag);
 	free(tag);
 	free(digest);
-	resp = call(p, env, AWS_SVC_ECR, "DescribeImages", req, &err);
-	cJSON_Delete(req);
-	if (resp == NULL) {
-		aws_error_clear(&err);
-		return;
-	}
-	if (ecr_parse_describe_images(resp, &im, &n, &cause) != 0) {
-		free(cause);
-		cJSON_Delete(resp);
-		return;
-	}
-	if (n > 0) {
-		si->image_digest = xstrdup(im[0].digest);
-		if (d == NULL) {
-			es->digests = xreallocarray(es->digests,
-			    es->ndigests + 1, sizeof *es->digests);
-			d = &es->digests[es->ndigests++];
-			d->image = xstrdup(si->image);
-			d->digest = NULL;
-		}
-		free(d->digest);
-		d->digest = xstrdup(im[0].digest);
-		d->at = now;
-	}
-	ecr_images_free(im, n);
-	cJSON_Delete(resp);
 }
 
 static void
@@ -554,7 +573,7 @@ run_services(struct job *j)
 		cJSON_Delete(resp);
 		fill_asc(p, j->env, si);
 		fill_ops(p, j->env, si);
-		fill_digest(p, j->env, &ce->services[i], si);
+		fill_image(p, j->env, &ce->services[i], si);
 	}
 	apprunner_summaries_free(sum, ns);
 	set_resolved(p, j->env, r, nr);
@@ -1379,6 +1398,7 @@ poller_free(struct poller *p)
 		for (k = 0; k < es->ndigests; k++) {
 			free(es->digests[k].image);
 			free(es->digests[k].digest);
+			free(es->digests[k].tag);
 		}
 		free(es->digests);
 	}

@@ -333,7 +333,9 @@ poller__fake_aws__every_source_published(void **state)
 	assert_int_equal(sd->svcs[1].min_size, 2);
 	assert_int_equal(sd->svcs[1].max_size, 20);
 	assert_int_equal(sd->svcs[1].nops, 3);
-	assert_non_null(sd->svcs[1].image_digest);
+	assert_string_equal(sd->svcs[1].image_tag, "v1.42.0");
+	assert_string_equal(sd->svcs[1].image_digest, "sha256:aaaabbbbcccc"
+	    "ddddeeeeffff00001111222233334444555566667777888899990000");
 	assert_true(s->fetched_at_ms > 0);
 	snapshot_unref(s);
 
