@@ -68,7 +68,8 @@ struct aws_creds_provider {
 /* What one resolution needs: the provider's settings and the tried list. */
 struct creds_ctx {
 	struct aws_creds_provider *p;
-	struct buf tried;		/* "  - source: why\n" lines */
+	struct buf tried;		/* "source: why; source: why" */
+	char *last;			/* the last "source: why" added */
 	time_t now;
 };
 
@@ -188,7 +189,10 @@ tried_add(struct creds_ctx *c, const char *source, const char *fmt, ...)
 	va_start(ap, fmt);
 	why = xvasprintf(fmt, ap);
 	va_end(ap);
-	buf_printf(&c->tried, "  - %s: %s\n", source, why);
+	free(c->last);
+	c->last = xasprintf("%s: %s", source, why);
+	buf_printf(&c->tried, "%s%s", c->tried.len == 0 ? "" : "; ",
+	    c->last);
 	free(why);
 }
 
@@ -200,25 +204,6 @@ json_wipe(cJSON *j)
 			secure_zero(j->valuestring, strlen(j->valuestring));
 		json_wipe(j->child);
 	}
-}
-
-/* The last "source: why" line added, for nested error messages. */
-static void
-tried_last(const struct creds_ctx *c, const char **line, size_t *len)
-{
-	const char *end, *p;
-
-	*line = "";
-	*len = 0;
-	if (c->tried.len < 2)
-		return;
-	end = c->tried.data + c->tried.len - 1;	/* the final '\n' */
-	for (p = end; p > c->tried.data && p[-1] != '\n'; p--)
-		;
-	if (str_starts_with(p, "  - "))
-		p += 4;
-	*line = p;
-	*len = (size_t)(end - p);
 }
 
 /* Wipe every string in a cJSON tree (it held secrets), then delete it. */
@@ -854,9 +839,9 @@ role_source(struct creds_ctx *c, const struct aws_profile *prof,
 {
 	const char *sp = aws_profile_get(prof, "source_profile");
 	const char *cs = aws_profile_get(prof, "credential_source");
-	const char *name = aws_profile_name(prof), *where, *last;
+	const char *name = aws_profile_name(prof), *where;
 	struct buf loop = {0};
-	size_t i, lastlen;
+	size_t i;
 	int rc;
 
 	where = aws_profile_where(prof, "role_arn");
@@ -882,12 +867,10 @@ role_source(struct creds_ctx *c, const struct aws_profile *prof,
 			    cs);
 			return -1;
 		}
-		if (rc == 0) {
-			tried_last(c, &last, &lastlen);
+		if (rc == 0)
 			*why = xasprintf("profile %s: credential_source %s "
-			    "gave no credentials (%.*s)", name, cs,
-			    (int)lastlen, last);
-		}
+			    "gave no credentials (%s)", name, cs,
+			    c->last != NULL ? c->last : "no reason");
 		return rc == 1 ? 1 : -1;
 	}
 	/* A profile may name itself as the source of its static keys. */
@@ -1054,18 +1037,19 @@ chain_resolve(struct aws_creds_provider *p, struct aws_credentials *out,
 		rc = source_imds(&c, &base, &why);
 
 	if (rc == 0) {
-		*cause = xasprintf("no AWS credentials found; tried:\n%s",
+		*cause = xasprintf("no AWS credentials found; tried %s",
 		    c.tried.data);
-		(*cause)[strlen(*cause) - 1] = '\0';
 		buf_free(&c.tried);
-		return -1;
-	}
-	if (rc < 0) {
-		*cause = why;
-		buf_free(&c.tried);
+		free(c.last);
 		return -1;
 	}
 	buf_free(&c.tried);
+	free(c.last);
+	c.last = NULL;
+	if (rc < 0) {
+		*cause = why;
+		return -1;
+	}
 	if (base.expiration != 0 && base.expiration <= c.now) {
 		*cause = xasprintf("credentials from %s expired at %lld (now "
 		    "%lld)", base.source, (long long)base.expiration,
