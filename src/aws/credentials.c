@@ -693,7 +693,8 @@ source_imds(struct creds_ctx *c, struct aws_credentials *out, char **why)
 	    !env_true("AWS_EC2_METADATA_V1_DISABLED")) {
 		/* IMDSv1 fallback, as the SDKs do. */
 	} else {
-		tried_add(c, "imds", "token request answered HTTP %ld", status);
+		tried_add(c, "imds", "token request to %s answered HTTP "
+		    "%ld", base, status);
 		goto out;
 	}
 	buf_free_secret(&body);
@@ -707,11 +708,12 @@ source_imds(struct creds_ctx *c, struct aws_credentials *out, char **why)
 	}
 	if (status == 404) {
 		tried_add(c, "imds", "no IAM role is attached to this "
-		    "instance");
+		    "instance (%s)", base);
 		goto out;
 	}
 	if (status != 200 || body.len == 0) {
-		tried_add(c, "imds", "role list answered HTTP %ld", status);
+		tried_add(c, "imds", "role list at %s answered HTTP %ld",
+		    base, status);
 		goto out;
 	}
 	body.data[strcspn(body.data, "\r\n")] = '\0';
@@ -732,8 +734,8 @@ source_imds(struct creds_ctx *c, struct aws_credentials *out, char **why)
 		goto out;
 	}
 	if (status != 200) {
-		tried_add(c, "imds", "role credentials answered HTTP %ld",
-		    status);
+		tried_add(c, "imds", "role credentials at %s answered "
+		    "HTTP %ld", base, status);
 		goto out;
 	}
 	if (creds_from_json(body.data, body.len, "Token", "imds", out,
