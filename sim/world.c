@@ -323,6 +323,49 @@ sim_find_asc(struct sim_world *w, const char *arn)
 	return NULL;
 }
 
+static bool
+asc_referenced(struct sim_world *w, const char *arn)
+{
+	const struct sim_service *s;
+	int e, i;
+	size_t k;
+
+	for (e = 0; e < SIM_NENV; e++) {
+		for (i = 0; i < SIM_NSVC; i++) {
+			s = &w->envs[e].svcs[i];
+			if (strcmp(s->asc_arn, arn) == 0)
+				return true;
+			for (k = 0; k < s->nops; k++)
+				if (strcmp(s->ops[k].asc_arn, arn) == 0 &&
+				    (s->ops[k].status == SIM_OP_PENDING ||
+				    s->ops[k].status == SIM_OP_IN_PROGRESS))
+					return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The table is full: forget the oldest revision that is neither the
+ * latest of its name nor used by a service, as if someone had deleted
+ * it.  -1 when every revision is in use.
+ */
+static int
+asc_recycle(struct sim_world *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nascs; i++) {
+		if (w->ascs[i].latest || asc_referenced(w, w->ascs[i].arn))
+			continue;
+		memmove(&w->ascs[i], &w->ascs[i + 1],
+		    (w->nascs - i - 1) * sizeof w->ascs[0]);
+		w->nascs--;
+		return 0;
+	}
+	return -1;
+}
+
 struct sim_asc *
 sim_asc_create(struct sim_world *w, const char *name, int min_size,
     int max_size, int max_concurrency, double now)
@@ -332,7 +375,9 @@ sim_asc_create(struct sim_world *w, const char *name, int min_size,
 	int rev = 1;
 	size_t i;
 
-	if (w->nascs == SIM_MAX_ASCS || strlen(name) >= sizeof a->name)
+	if (strlen(name) >= sizeof a->name)
+		return NULL;
+	if (w->nascs == SIM_MAX_ASCS && asc_recycle(w) != 0)
 		return NULL;
 	for (i = 0; i < w->nascs; i++) {
 		if (strcmp(w->ascs[i].name, name) == 0) {

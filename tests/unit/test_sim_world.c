@@ -213,6 +213,28 @@ sim_service_start_op__pause_scale__change_state(void **state)
 }
 
 static void
+sim_asc_create__table_full__recycles_unused_revisions(void **state)
+{
+	struct sim_world *w = sim_world_new(1, 1, T0);
+	struct sim_service *s = sim_find_service(w, "prod", "api");
+	char keep[256];
+	struct sim_asc *a = NULL;
+	int i;
+
+	snprintf(keep, sizeof keep, "%s", s->asc_arn);
+	for (i = 0; i < 3 * SIM_MAX_ASCS; i++) {
+		a = sim_asc_create(w, "churn", 1, 2 + i % 20, 100, T0 + i);
+		assert_non_null(a);
+	}
+	assert_int_equal(a->revision, 3 * SIM_MAX_ASCS);
+	assert_true(a->latest);
+	/* Revisions services use survive. */
+	assert_non_null(sim_find_asc(w, keep));
+	assert_int_equal(w->nascs, SIM_MAX_ASCS);
+	sim_world_free(w);
+}
+
+static void
 sim_service_set_state__full_timeline__keeps_newest(void **state)
 {
 	struct sim_world *w = sim_world_new(1, 1, T0);
@@ -261,6 +283,7 @@ main(void)
 		cmocka_unit_test(sim_repo_push__new_image__digest_is_manifest_sha),
 		cmocka_unit_test(sim_service_start_op__deploy__completes_after_duration),
 		cmocka_unit_test(sim_service_start_op__pause_scale__change_state),
+		cmocka_unit_test(sim_asc_create__table_full__recycles_unused_revisions),
 		cmocka_unit_test(sim_service_set_state__full_timeline__keeps_newest),
 		cmocka_unit_test(sim_noise__same_inputs__same_value_in_range),
 	};
