@@ -436,8 +436,13 @@ sim_handle(struct sim_ctx *ctx, const struct sim_http_request *req,
 		fault = "malformed";
 	}
 done:
-	if (resp->status == 0 && resp->delivery == SIM_DELIVER_NORMAL)
-		resp->status = 500;
+	if (resp->status == 0 && resp->delivery != SIM_DELIVER_RESET &&
+	    resp->delivery != SIM_DELIVER_STALL) {
+		/* Nobody answered: still send a well-formed error. */
+		proto_error(svc, resp, 500, "InternalFailure",
+		    "the simulator produced no answer");
+		logerr = "InternalFailure";
+	}
 	if (logerr == NULL && resp->status >= 400 && resp->body.data != NULL) {
 		/* Recover the __type the handler chose, for the log. */
 		cJSON *o = cJSON_ParseWithLength(resp->body.data,
