@@ -54,7 +54,7 @@ def main():
             bufs = c.tmux("list-buffers", check=False).stdout
             assert bufs.strip() == "", bufs
             print("  title, clipboard and layout intact", flush=True)
-            c.keys("q")
+            c.quit()
     print("ok")
 
 

@@ -82,13 +82,13 @@ def check_no_color(sim):
         assert not COLOUR_SGR.search(esc), COLOUR_SGR.search(esc)
         # Meaning survives without colour: reverse video or bold.
         assert re.search(r"\x1b\[[0-9;]*(1|7)[;m]", esc), esc[:400]
-        c.keys("q")
+        c.quit()
     step("colour (control): the same screen has colour without NO_COLOR")
     with Console(sim, "--env", "prod") as c:
         c.wait_for(r"api\s+RUNNING", timeout=20)
         esc = c.screen(escapes=True)
         assert COLOUR_SGR.search(esc), esc[:400]
-        c.keys("q")
+        c.quit()
 
 
 def check_ascii(sim):
@@ -109,7 +109,7 @@ def check_ascii(sim):
         c.keys("o", "j", "Enter")
         s = c.wait_for(r"p99 latency")
         assert re.search(r"\|\s", s), s	# the y axis in ASCII
-        c.keys("q")
+        c.quit()
 
 
 def check_themes(sim):

@@ -180,7 +180,7 @@ def check_cost(c):
     step("cost: $, month to date, forecast, by service, daily")
     c.keys("$")
     s = c.wait_for(r"cost prod\s+month to date")
-    s = c.wait_for(r"forecast end of month \$", timeout=20)
+    s = c.wait_for(r"month to date \$[\d,.]+\s+forecast \$", timeout=20)
     assert "by service" in s, s
     assert re.search(r"forecast is (over|under|within)", s), s
     assert "daily" in s, s

@@ -194,10 +194,13 @@ class Console:
             last = s
         return last
 
-    def wait_exit(self, timeout=10):
-        return wait_for(lambda: self.exit_status() is not None or None,
-                        timeout=timeout, what="console exit") and \
-            self.exit_status()
+    def quit(self, timeout=15):
+        """Press q and require a clean exit (status 0: no sanitizer or
+        leak report either)."""
+        self.keys("q")
+        wait_for(lambda: self.exit_status() is not None, timeout=timeout,
+                 what="console exit")
+        assert self.exit_status() == 0, (self.exit_status(), self.stderr())
 
 
 def _quote(s):

@@ -11,7 +11,11 @@
 
 #include <cmocka.h>
 
+#include <curses.h>
+
 #include "ui/format.h"
+#include "ui/ui.h"
+#include "views/view.h"
 #include "util/sanitize.h"
 #include "util/util.h"
 
@@ -273,9 +277,217 @@ axis_nice_max__values__round_up(void **state)
 	assert_true(axis_nice_max(100) == 100);
 }
 
+
+/* ---- table layout, key table, dialogs (no terminal needed) ---------- */
+
+static void
+table_layout__narrow__drops_highest_drop_first(void **state)
+{
+	struct table_col cols[4] = {
+		{ "A", 10, false, false, 0, 0, 0 },
+		{ "B", 10, false, false, 2, 0, 0 },
+		{ "C", 10, false, false, 1, 0, 0 },
+		{ "D", 5, false, true, 0, 0, 0 },
+	};
+
+	/* 10+10+10+5 + 3 gaps = 38 fits 40: D takes the 2 spare columns. */
+	table_layout(cols, 4, 40);
+	assert_int_equal(cols[0].x, 0);
+	assert_int_equal(cols[1].x, 11);
+	assert_int_equal(cols[3].w, 7);
+	/* 30 wide: B (drop 2) goes first, then 10+10+5+2 = 27 fits. */
+	table_layout(cols, 4, 30);
+	assert_int_equal(cols[1].x, -1);
+	assert_true(cols[2].x >= 0);
+	assert_int_equal(cols[2].x, 11);
+	/* 20 wide: C goes too. */
+	table_layout(cols, 4, 20);
+	assert_int_equal(cols[2].x, -1);
+	assert_int_equal(cols[3].x, 11);
+}
+
+static void
+table_move__actions__clamped(void **state)
+{
+	size_t sel = 0;
+
+	assert_true(table_move(&sel, 5, 2, "down"));
+	assert_int_equal(sel, 1);
+	assert_true(table_move(&sel, 5, 2, "page-down"));
+	assert_int_equal(sel, 3);
+	assert_true(table_move(&sel, 5, 2, "page-down"));
+	assert_int_equal(sel, 4);
+	assert_true(table_move(&sel, 5, 2, "top"));
+	assert_int_equal(sel, 0);
+	assert_true(table_move(&sel, 5, 2, "up"));
+	assert_int_equal(sel, 0);
+	assert_true(table_move(&sel, 5, 2, "bottom"));
+	assert_int_equal(sel, 4);
+	assert_false(table_move(&sel, 5, 2, "select"));
+	assert_false(table_move(&sel, 0, 2, "down"));
+}
+
+static void
+keys_parse__names__round_trip(void **state)
+{
+	static const char *specs[] = { "q", "Enter", "Tab", "S-Tab", "Esc",
+		"Space", "C-r", "F5", "Up", "PgDn", "$", "?" };
+	char name[32];
+	size_t i;
+	int k;
+
+	for (i = 0; i < nitems(specs); i++) {
+		k = keys_parse(specs[i]);
+		assert_true(k >= 0);
+		assert_string_equal(keys_name(k, name, sizeof name), specs[i]);
+	}
+	assert_int_equal(keys_parse("C-r"), 0x12);
+	assert_int_equal(keys_parse("F5"), KEY_F(5));
+	assert_int_equal(keys_parse("nonsense"), -1);
+	assert_int_equal(keys_parse(""), -1);
+}
+
+static void
+keys_lookup__view_binding__wins_over_global(void **state)
+{
+	assert_string_equal(keys_lookup('q', "overview"), "quit");
+	assert_string_equal(keys_lookup('/', "overview"), "filter");
+	assert_string_equal(keys_lookup('/', "logs"), "search");
+	assert_string_equal(keys_lookup('f', "logs"), "follow");
+	assert_null(keys_lookup('f', "overview"));
+	assert_string_equal(keys_lookup(KEY_DOWN, "alarms"), "down");
+	assert_string_equal(keys_lookup('s', "service"), "scale");
+	assert_null(keys_lookup('s', "logs"));
+	/* "log" must not match the "logs" binding. */
+	assert_null(keys_lookup('f', "log"));
+}
+
+static void
+keys_table__every_binding__has_action_and_help(void **state)
+{
+	const struct key_binding *t;
+	size_t n, i;
+
+	t = keys_table(&n);
+	assert_true(n > 20);
+	for (i = 0; i < n; i++) {
+		assert_non_null(t[i].action);
+		assert_non_null(t[i].help);
+		assert_true(strlen(t[i].help) > 3);
+		if (t[i].views != NULL) {
+			/* Every view named in the table exists. */
+			char buf[128], *p, *save = NULL;
+
+			snprintf(buf, sizeof buf, "%s", t[i].views);
+			for (p = strtok_r(buf, " ", &save); p != NULL;
+			    p = strtok_r(NULL, " ", &save))
+				assert_non_null(views_find(p));
+		}
+	}
+}
+
+static int done_calls;
+static bool done_ok;
+
+static bool
+count_done(struct ui *ui, struct dialog *d, bool ok, void *arg)
+{
+	done_calls++;
+	done_ok = ok;
+	return true;
+}
+
+static void
+type_keys(struct ui *ui, const char *s)
+{
+	for (; *s != '\0'; s++)
+		dialog_key(ui, (unsigned char)*s);
+}
+
+static void
+dialog_key__typed_confirmation__wrong_word_refused(void **state)
+{
+	struct ui ui = { 0 };
+	struct dialog *d = dialog_new("Scale prod api");
+
+	done_calls = 0;
+	dialog_add_line(d, UC_NORMAL, "min 2 -> 3");
+	dialog_require_text(d, "prod");
+	dialog_set_done(d, count_done, NULL);
+	ui_dialog_open(&ui, d);
+	type_keys(&ui, "prd");
+	dialog_key(&ui, '\r');
+	assert_int_equal(done_calls, 0);	/* still open, error shown */
+	assert_ptr_equal(ui.dialog, d);
+	dialog_key(&ui, KEY_BACKSPACE);
+	dialog_key(&ui, KEY_BACKSPACE);
+	type_keys(&ui, "rod");
+	assert_string_equal(dialog_field(d, 0), "prod");
+	dialog_key(&ui, '\r');
+	assert_int_equal(done_calls, 1);
+	assert_true(done_ok);
+	assert_null(ui.dialog);
+	/* Key repeat after the dialog closed submits nothing. */
+	dialog_key(&ui, '\r');
+	assert_int_equal(done_calls, 1);
+}
+
+static void
+dialog_key__esc__cancels_once(void **state)
+{
+	struct ui ui = { 0 };
+	struct dialog *d = dialog_new("Promote");
+
+	done_calls = 0;
+	dialog_set_done(d, count_done, NULL);
+	ui_dialog_open(&ui, d);
+	dialog_key(&ui, 27);
+	assert_int_equal(done_calls, 1);
+	assert_false(done_ok);
+	assert_null(ui.dialog);
+}
+
+static void
+dialog_key__yes_no__plain_confirm(void **state)
+{
+	struct ui ui = { 0 };
+	struct dialog *d = dialog_new("Pause api");
+
+	done_calls = 0;
+	dialog_set_done(d, count_done, NULL);
+	ui_dialog_open(&ui, d);
+	dialog_key(&ui, 'x');		/* ignored */
+	assert_int_equal(done_calls, 0);
+	dialog_key(&ui, 'y');
+	assert_int_equal(done_calls, 1);
+	assert_true(done_ok);
+}
+
+static void
+dialog_key__numeric_fields__digits_only_and_tab(void **state)
+{
+	struct ui ui = { 0 };
+	struct dialog *d = dialog_new("Scale");
+	int fmin, fmax;
+
+	fmin = dialog_add_field(d, "min", "2", true);
+	fmax = dialog_add_field(d, "max", "20", true);
+	ui_dialog_open(&ui, d);
+	type_keys(&ui, "a5-");
+	assert_string_equal(dialog_field(d, fmin), "25");
+	dialog_key(&ui, '\t');
+	dialog_key(&ui, KEY_BACKSPACE);
+	type_keys(&ui, "5");
+	assert_string_equal(dialog_field(d, fmax), "25");
+	assert_null(dialog_field(d, 7));
+	ui_dialog_close(&ui);
+	assert_null(ui.dialog);
+}
+
 int
 main(void)
 {
+	int rc;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fmt_num__ranges__short_forms),
 		cmocka_unit_test(fmt_ms__ranges__units),
@@ -296,11 +508,22 @@ main(void)
 		cmocka_unit_test(braille_plot__nan_gap__not_joined),
 		cmocka_unit_test(braille_plot__out_of_range__clamped),
 		cmocka_unit_test(axis_nice_max__values__round_up),
+		cmocka_unit_test(table_layout__narrow__drops_highest_drop_first),
+		cmocka_unit_test(table_move__actions__clamped),
+		cmocka_unit_test(keys_parse__names__round_trip),
+		cmocka_unit_test(keys_lookup__view_binding__wins_over_global),
+		cmocka_unit_test(keys_table__every_binding__has_action_and_help),
+		cmocka_unit_test(dialog_key__typed_confirmation__wrong_word_refused),
+		cmocka_unit_test(dialog_key__esc__cancels_once),
+		cmocka_unit_test(dialog_key__yes_no__plain_confirm),
+		cmocka_unit_test(dialog_key__numeric_fields__digits_only_and_tab),
 	};
 
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
 		fprintf(stderr, "test_widgets: C.UTF-8 locale missing\n");
 		return 1;
 	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	keys_free();
+	return rc;
 }
