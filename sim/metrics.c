@@ -419,6 +419,31 @@ drift(uint64_t seed, uint64_t key, double t, double span)
 	return (a + (c - a) * f) * 2.0 - 1.0;
 }
 
+/* drift() with its two bucket values remembered (minutes walk forward). */
+struct drift_cache {
+	int64_t b;
+	double a, c;
+	bool valid;
+};
+
+static double
+drift_cached(struct drift_cache *dc, uint64_t seed, uint64_t key, double t,
+    double span)
+{
+	double x = t / span, f;
+	int64_t b = (int64_t)floor(x);
+
+	if (!dc->valid || dc->b != b) {
+		dc->a = sim_noise(seed, key, b);
+		dc->c = sim_noise(seed, key, b + 1);
+		dc->b = b;
+		dc->valid = true;
+	}
+	f = x - (double)b;
+	f = f * f * (3 - 2 * f);
+	return (dc->a + (dc->c - dc->a) * f) * 2.0 - 1.0;
+}
+
 double
 sim_metrics_traffic(double t)
 {
@@ -428,8 +453,40 @@ sim_metrics_traffic(double t)
 
 	h = (local - (double)day * 86400.0) / 3600.0;
 	x = (1.0 - cos(2.0 * M_PI * (h - 3.5) / 24.0)) / 2.0;
-	f = 0.08 + 0.92 * pow(x, 1.3);
+	f = 0.08 + 0.92 * x * sqrt(x);
 	dow = (int)(((day + 4) % 7 + 7) % 7);	/* 0 = Sunday */
+	if (dow == 0 || dow == 6)
+		f *= 0.55;
+	return f < 0.05 ? 0.05 : f;
+}
+
+/* sim_metrics_traffic() for whole minutes, from a table of the day. */
+static double day_shape[1440];
+static pthread_once_t day_shape_once = PTHREAD_ONCE_INIT;
+
+static void
+day_shape_init(void)
+{
+	double x, h;
+	int i;
+
+	for (i = 0; i < 1440; i++) {
+		h = i / 60.0;
+		x = (1.0 - cos(2.0 * M_PI * (h - 3.5) / 24.0)) / 2.0;
+		day_shape[i] = 0.08 + 0.92 * x * sqrt(x);
+	}
+}
+
+static double
+traffic_minute(int64_t minute)
+{
+	int64_t local = minute - 300, day, dow;
+	double f;
+
+	pthread_once(&day_shape_once, day_shape_init);
+	day = local >= 0 ? local / 1440 : (local - 1439) / 1440;
+	f = day_shape[local - day * 1440];
+	dow = ((day + 4) % 7 + 7) % 7;	/* 0 = Sunday */
 	if (dow == 0 || dow == 6)
 		f *= 0.55;
 	return f < 0.05 ? 0.05 : f;
@@ -487,7 +544,15 @@ struct svc_ctx {
 	struct sim_timeline_entry *tl;
 	size_t ntl, ti;
 	struct sim_state cur;
+	unsigned need;			/* NEED_* fields to compute */
+	struct drift_cache drift, mdrift;
 };
+
+/* Which parts of a service minute a series needs. */
+#define NEED_STATUS	0x01	/* r2, r4, r5 */
+#define NEED_CPU	0x02
+#define NEED_MEM	0x04
+#define NEED_ALL	0x07
 
 /* One minute of one service. */
 struct svc_min {
@@ -517,6 +582,7 @@ svc_ctx_init(struct sim_world *w, int env, int svc, double t0, double t1,
 	c->rps_peak = s->base_rps;	/* already scaled by the env */
 	c->created_at = s->created_at;
 	c->cur = s->cur;
+	c->need = NEED_ALL;
 	if (s->ntimeline > 0) {
 		first = 0;
 		for (i = 0; i < s->ntimeline; i++) {
@@ -570,9 +636,9 @@ svc_minute(struct svc_ctx *c, int64_t minute, struct svc_min *o)
 	o->up = true;
 	b = st->badness < 0 ? 0 : st->badness > 1 ? 1 : st->badness;
 	o->badness = b;
-	rps = c->rps_peak * sim_metrics_traffic(t) *
-	    (1.0 + 0.12 * drift(c->seed, c->key ^ K_DRIFT, t, 3600.0) +
-	    0.05 * snoise(c->seed, c->key ^ K_MIN, minute));
+	rps = c->rps_peak * traffic_minute(minute) *
+	    (1.0 + 0.12 * drift_cached(&c->drift, c->seed, c->key ^ K_DRIFT, t,
+	    3600.0) + 0.05 * snoise(c->seed, c->key ^ K_MIN, minute));
 	if (rps < 0)
 		rps = 0;
 	maxc = st->max_concurrency > 0 ? st->max_concurrency : 100;
@@ -596,20 +662,27 @@ svc_minute(struct svc_ctx *c, int64_t minute, struct svc_min *o)
 	u = o->conc / (o->inst * maxc);
 
 	o->req = floor(rps * 60.0 + 0.5);
-	share = (0.0008 + 0.25 * b) *
-	    (1.0 + 0.4 * snoise(c->seed, c->key ^ K_ERR, minute));
-	o->r5 = floor(o->req * share + 0.5);
-	o->r4 = floor(o->req * (0.015 + 0.006 *
-	    snoise(c->seed, c->key ^ K_4XX, minute)) + 0.5);
-	if (o->r4 + o->r5 > o->req)
-		o->r4 = o->req - o->r5;
-	o->r2 = o->req - o->r4 - o->r5;
-	o->cpu = 3.0 + 62.0 * (u > 1.2 ? 1.2 : u) + 18.0 * b +
-	    2.0 * snoise(c->seed, c->key ^ K_RES, minute);
-	o->cpu = o->cpu < 0.5 ? 0.5 : o->cpu > 100 ? 100 : o->cpu;
-	o->mem = role_memory[c->role] + 14.0 * (u > 1 ? 1 : u) + 30.0 * b +
-	    1.5 * drift(c->seed, c->key ^ K_RES2, t, 1800.0);
-	o->mem = o->mem > 99 ? 99 : o->mem;
+	if (c->need & NEED_STATUS) {
+		share = (0.0008 + 0.25 * b) *
+		    (1.0 + 0.4 * snoise(c->seed, c->key ^ K_ERR, minute));
+		o->r5 = floor(o->req * share + 0.5);
+		o->r4 = floor(o->req * (0.015 + 0.006 *
+		    snoise(c->seed, c->key ^ K_4XX, minute)) + 0.5);
+		if (o->r4 + o->r5 > o->req)
+			o->r4 = o->req - o->r5;
+		o->r2 = o->req - o->r4 - o->r5;
+	}
+	if (c->need & NEED_CPU) {
+		o->cpu = 3.0 + 62.0 * (u > 1.2 ? 1.2 : u) + 18.0 * b +
+		    2.0 * snoise(c->seed, c->key ^ K_RES, minute);
+		o->cpu = o->cpu < 0.5 ? 0.5 : o->cpu > 100 ? 100 : o->cpu;
+	}
+	if (c->need & NEED_MEM) {
+		o->mem = role_memory[c->role] + 14.0 * (u > 1 ? 1 : u) +
+		    30.0 * b + 1.5 * drift_cached(&c->mdrift, c->seed,
+		    c->key ^ K_RES2, t, 1800.0);
+		o->mem = o->mem > 99 ? 99 : o->mem;
+	}
 }
 
 /* Per-minute value of a simple (non-distribution) metric; NAN = no data. */
@@ -619,7 +692,8 @@ struct env_ctx {
 	uint64_t seed, key;
 	struct svc_ctx svc[SIM_NSVC];
 	bool have[SIM_NSVC];
-	struct svc_min min[SIM_NSVC];
+	struct svc_min min[SIM_NSVC];	/* storage when not cached */
+	const struct svc_min *cur[SIM_NSVC];	/* this minute, per service */
 };
 
 static double
@@ -632,8 +706,8 @@ static double
 rds_value(struct env_ctx *e, int id, int64_t minute)
 {
 	const struct sim_env *env = &e->w->envs[e->env];
-	const struct svc_min *api = &e->min[1], *wk = &e->min[2];
-	double t = (double)minute * 60.0, tr = sim_metrics_traffic(t);
+	const struct svc_min *api = e->cur[1], *wk = e->cur[2];
+	double t = (double)minute * 60.0, tr = traffic_minute(minute);
 	double b = api->badness, gb, mem, n;
 	bool small = strstr(env->rds_class, "small") != NULL;
 
@@ -667,16 +741,16 @@ redis_mem_pct(struct env_ctx *e, int64_t minute)
 	double t = (double)minute * 60.0;
 
 	return clampd(34 + 10 * drift(e->seed, e->key ^ K_DRIFT, t,
-	    6 * 3600.0) + 8 * sim_metrics_traffic(t) + 48 * e->min[1].badness,
+	    6 * 3600.0) + 8 * traffic_minute(minute) + 48 * e->cur[1]->badness,
 	    1, 99.5);
 }
 
 static double
 redis_value(struct env_ctx *e, int id, int64_t minute)
 {
-	double t = (double)minute * 60.0, tr = sim_metrics_traffic(t), mem;
+	double tr = traffic_minute(minute), mem;
 	double n = snoise(e->seed, e->key ^ (uint64_t)(id + 16), minute);
-	double b = e->min[1].badness;
+	double b = e->cur[1]->badness;
 
 	switch (id) {
 	case RC_CPU:
@@ -687,7 +761,7 @@ redis_value(struct env_ctx *e, int id, int64_t minute)
 		mem = redis_mem_pct(e, minute);
 		return mem > 75 ? floor((mem - 75) * 12 * (1.2 + n) + 0.5) : 0;
 	case RC_CONN:
-		return floor(6 + 4 * e->min[1].inst + 2 * e->min[2].inst +
+		return floor(6 + 4 * e->cur[1]->inst + 2 * e->cur[2]->inst +
 		    2 * n + 0.5);
 	case RC_HIT:
 		return clampd(94 + 2.5 * n - 30 * b, 0, 100);
@@ -698,7 +772,7 @@ redis_value(struct env_ctx *e, int id, int64_t minute)
 static double
 cf_value(struct env_ctx *e, int id, int64_t minute)
 {
-	const struct svc_min *fe = &e->min[0], *api = &e->min[1];
+	const struct svc_min *fe = e->cur[0], *api = e->cur[1];
 	double n = snoise(e->seed, e->key ^ (uint64_t)(id + 32), minute);
 
 	switch (id) {
@@ -718,7 +792,7 @@ cf_value(struct env_ctx *e, int id, int64_t minute)
 static double
 alb_value(struct env_ctx *e, int id, int64_t minute)
 {
-	const struct svc_min *api = &e->min[1];
+	const struct svc_min *api = e->cur[1];
 	double n = sim_noise(e->seed, e->key ^ (uint64_t)(id + 48), minute);
 
 	switch (id) {
@@ -768,23 +842,31 @@ acc_value(struct acc *a, double v, bool keep)
 
 /* A latency minute: weight = requests; scale converts ms to the unit. */
 static void
-acc_dist(struct acc *a, const struct sim_stat *st, double p50, double sigma,
-    double weight, double scale)
+acc_dist(struct acc *a, const struct sim_stat *st, double z, double p50,
+    double sigma, double weight, double scale)
 {
-	double mean = p50 * exp(sigma * sigma / 2) * scale;
-	double lo = p50 * exp(-2.3 * sigma) * scale;
-	double hi = p50 * exp(3.7 * sigma) * scale;
+	double v;
 
-	a->sum += mean * weight;
 	a->count += weight;
-	if (lo < a->min)
-		a->min = lo;
-	if (hi > a->max)
-		a->max = hi;
-	if (st->kind == SIM_STAT_PCT) {
-		a->wpct += weight * p50 * scale *
-		    exp(sigma * probit(st->pct / 100.0));
+	switch (st->kind) {
+	case SIM_STAT_SUM:
+	case SIM_STAT_AVG:
+		a->sum += p50 * exp(sigma * sigma / 2) * scale * weight;
+		break;
+	case SIM_STAT_MIN:
+		v = p50 * exp(-2.3 * sigma) * scale;
+		a->min = v < a->min ? v : a->min;
+		break;
+	case SIM_STAT_MAX:
+		v = p50 * exp(3.7 * sigma) * scale;
+		a->max = v > a->max ? v : a->max;
+		break;
+	case SIM_STAT_PCT:
+		a->wpct += weight * p50 * scale * exp(sigma * z);
 		a->wsum += weight;
+		break;
+	case SIM_STAT_COUNT:
+		break;
 	}
 }
 
@@ -868,16 +950,95 @@ series_cost(struct sim_world *w, const struct sim_metric *m, double start,
 	free(times);
 }
 
+/*
+ * Minutes of services computed once per request: a console asks for
+ * several metrics of the same services over the same range, and every
+ * App Runner metric of a minute comes out of the same svc_minute().
+ */
+#define CACHE_SLOTS 32
+
+struct sim_metric_cache {
+	struct {
+		int env, svc;
+		int64_t m0, count;
+		struct svc_min *mins;
+	} slot[CACHE_SLOTS];
+	size_t n;
+};
+
+struct sim_metric_cache *
+sim_metric_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct sim_metric_cache));
+}
+
+void
+sim_metric_cache_free(struct sim_metric_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++)
+		free(c->slot[i].mins);
+	free(c);
+}
+
+/* The cached minutes [m0, m0+count) of env/svc, computing them if new. */
+static const struct svc_min *
+cache_minutes(struct sim_world *w, struct sim_metric_cache *c, int env,
+    int svc, int64_t m0, int64_t count)
+{
+	struct svc_ctx ctx;
+	struct svc_min *mins;
+	size_t i;
+	int64_t k;
+
+	for (i = 0; i < c->n; i++) {
+		if (c->slot[i].env == env && c->slot[i].svc == svc &&
+		    c->slot[i].m0 == m0 && c->slot[i].count == count)
+			return c->slot[i].mins;
+	}
+	if (c->n == CACHE_SLOTS)
+		return NULL;
+	mins = xreallocarray(NULL, (size_t)(count > 0 ? count : 1),
+	    sizeof *mins);
+	svc_ctx_init(w, env, svc, (double)m0 * 60.0,
+	    (double)(m0 + count) * 60.0, &ctx);
+	for (k = 0; k < count; k++)
+		svc_minute(&ctx, m0 + k, &mins[k]);
+	svc_ctx_free(&ctx);
+	c->slot[c->n].env = env;
+	c->slot[c->n].svc = svc;
+	c->slot[c->n].m0 = m0;
+	c->slot[c->n].count = count;
+	c->slot[c->n].mins = mins;
+	c->n++;
+	return mins;
+}
+
 void
 sim_metric_series(struct sim_world *w, const struct sim_metric *m,
     const struct sim_stat *st, double start, int period, size_t n,
     double now, double *out)
 {
+	sim_metric_series_cached(w, NULL, m, st, start, period, n, now, out);
+}
+
+void
+sim_metric_series_cached(struct sim_world *w, struct sim_metric_cache *cache,
+    const struct sim_metric *m, const struct sim_stat *st, double start,
+    int period, size_t n, double now, double *out)
+{
+	const struct svc_min *cached[SIM_NSVC] = { NULL };
+	int64_t cm0 = 0, ccount = 0;
 	struct env_ctx e;
 	struct acc a;
 	int64_t m0, m1, mi, mlast;
 	double end = start + (double)n * period, v;
 	bool dist, keep = st->kind == SIM_STAT_PCT;
+	unsigned needs;
+	double z;
 	size_t i, k;
 	char key[64];
 
@@ -894,6 +1055,14 @@ sim_metric_series(struct sim_world *w, const struct sim_metric *m,
 	e.seed = w->seed;
 	snprintf(key, sizeof key, "%s/%d", namespaces[m->ns].ns, m->env);
 	e.key = sim_hash(key);
+	if (m->ns == SIM_NS_APPRUNNER)
+		needs = m->id == AR_CPU ? NEED_CPU : m->id == AR_MEM ? NEED_MEM :
+		    m->id == AR_2XX || m->id == AR_4XX || m->id == AR_5XX ?
+		    NEED_STATUS : 0;
+	else
+		needs = m->ns == SIM_NS_ALB && m->id == ALB_T5XX ? NEED_STATUS :
+		    0;
+	z = st->kind == SIM_STAT_PCT ? probit(st->pct / 100.0) : 0;
 	for (k = 0; k < SIM_NSVC; k++) {
 		bool need = false;
 
@@ -914,6 +1083,7 @@ sim_metric_series(struct sim_world *w, const struct sim_metric *m,
 		}
 		if (need) {
 			svc_ctx_init(w, m->env, (int)k, start, end, &e.svc[k]);
+			e.svc[k].need = needs;
 			e.have[k] = true;
 		}
 	}
@@ -921,6 +1091,18 @@ sim_metric_series(struct sim_world *w, const struct sim_metric *m,
 	    (m->ns == SIM_NS_ALB && m->id == ALB_TRT);
 	/* Minutes complete at `now`: those ending at or before it. */
 	mlast = (int64_t)floor(now / 60.0) - 1;
+	if (cache != NULL && n > 0) {
+		cm0 = (int64_t)floor(start / 60.0);
+		ccount = (int64_t)floor((start + (double)(n - 1) * period) /
+		    60.0) + period / 60 - cm0;
+		if (cm0 + ccount - 1 > mlast)
+			ccount = mlast - cm0 + 1;
+		for (k = 0; k < SIM_NSVC && ccount > 0; k++) {
+			if (e.have[k])
+				cached[k] = cache_minutes(w, cache, m->env,
+				    (int)k, cm0, ccount);
+		}
+	}
 
 	for (i = 0; i < n; i++) {
 		acc_reset(&a);
@@ -928,11 +1110,17 @@ sim_metric_series(struct sim_world *w, const struct sim_metric *m,
 		m1 = m0 + period / 60;
 		for (mi = m0; mi < m1 && mi <= mlast; mi++) {
 			for (k = 0; k < SIM_NSVC; k++) {
-				if (e.have[k])
+				if (!e.have[k])
+					continue;
+				if (cached[k] != NULL)
+					e.cur[k] = &cached[k][mi - cm0];
+				else {
 					svc_minute(&e.svc[k], mi, &e.min[k]);
+					e.cur[k] = &e.min[k];
+				}
 			}
 			if (m->ns == SIM_NS_APPRUNNER) {
-				const struct svc_min *s = &e.min[m->svc];
+				const struct svc_min *s = e.cur[m->svc];
 
 				if (!s->exists)
 					continue;
@@ -947,14 +1135,14 @@ sim_metric_series(struct sim_world *w, const struct sim_metric *m,
 				case AR_MEM: v = s->up ? s->mem : NAN; break;
 				case AR_LAT:
 					if (s->up && s->req > 0)
-						acc_dist(&a, st, s->p50,
+						acc_dist(&a, st, z, s->p50,
 						    s->sigma, s->req, 1.0);
 					continue;
 				default: v = NAN; break;
 				}
 			} else {
 				/* Shared resources exist as long as the api. */
-				if (!e.min[1].exists)
+				if (!e.cur[1]->exists)
 					continue;
 				switch (m->ns) {
 				case SIM_NS_RDS:
@@ -968,12 +1156,12 @@ sim_metric_series(struct sim_world *w, const struct sim_metric *m,
 					break;
 				case SIM_NS_ALB:
 					if (m->id == ALB_TRT) {
-						if (e.min[1].up &&
-						    e.min[1].req > 0)
-							acc_dist(&a, st,
-							    e.min[1].p50,
-							    e.min[1].sigma,
-							    e.min[1].req,
+						if (e.cur[1]->up &&
+						    e.cur[1]->req > 0)
+							acc_dist(&a, st, z,
+							    e.cur[1]->p50,
+							    e.cur[1]->sigma,
+							    e.cur[1]->req,
 							    0.001);
 						continue;
 					}
@@ -1006,6 +1194,7 @@ sim_metrics_service_samples(struct sim_world *w, int env, int svc,
 
 	svc_ctx_init(w, env, svc, (double)minute0 * 60.0,
 	    (double)(minute0 + (int64_t)n) * 60.0, &c);
+	c.need = NEED_STATUS;
 	for (i = 0; i < n; i++) {
 		svc_minute(&c, minute0 + (int64_t)i, &m);
 		out[i].exists = m.exists;

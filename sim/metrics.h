@@ -72,6 +72,18 @@ void sim_metric_series(struct sim_world *w, const struct sim_metric *m,
     const struct sim_stat *st, double start, int period, size_t n,
     double now, double *out);
 
+/*
+ * The same, sharing per-minute service samples between the series of
+ * one request (a GetMetricData asks for many metrics of the same
+ * services over the same range).  cache NULL = no sharing.
+ */
+struct sim_metric_cache;
+struct sim_metric_cache *sim_metric_cache_new(void);
+void sim_metric_cache_free(struct sim_metric_cache *c);
+void sim_metric_series_cached(struct sim_world *w, struct sim_metric_cache *c,
+    const struct sim_metric *m, const struct sim_stat *st, double start,
+    int period, size_t n, double now, double *out);
+
 /* Identifiers of the per-environment edge resources (stable, seed-free). */
 void sim_metrics_cloudfront_id(int env, char *out, size_t len);	/* "E2Q..." */
 void sim_metrics_alb_name(int env, char *out, size_t len);	/* "app/momentum-prod-alb/<16 hex>" */

@@ -43,6 +43,15 @@ gmd(struct sim_world *w, const char *queries, const char *extra,
 	rc = sim_cloudwatch_ops[0].fn(&c, in, r);
 	cJSON_Delete(in);
 	free(json);
+	if (rc == 0) {
+		/* Arrays are raw JSON in the reply: look at what goes out. */
+		char *body = cJSON_PrintUnformatted(r->json);
+
+		cJSON_Delete(r->json);
+		r->json = cJSON_Parse(body);
+		assert_non_null(r->json);
+		cJSON_free(body);
+	}
 	return rc;
 }
 
