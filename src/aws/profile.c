@@ -1,7 +1,6 @@
 /* The shared AWS config and credentials files: parsing and profile lookup. */
 #include "aws/profile.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -114,14 +113,22 @@ aws_profile_file_free(struct aws_profile_file *f)
 	free(f);
 }
 
+/* ASCII whitespace whatever the locale (0xa0 is no space in UTF-8). */
+static bool
+ascii_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	    c == '\f';
+}
+
 static char *
 trim_dup(const char *s, size_t len)
 {
-	while (len > 0 && isspace((unsigned char)*s)) {
+	while (len > 0 && ascii_space(*s)) {
 		s++;
 		len--;
 	}
-	while (len > 0 && isspace((unsigned char)s[len - 1]))
+	while (len > 0 && ascii_space(s[len - 1]))
 		len--;
 	return xstrndup(s, len);
 }
@@ -130,7 +137,7 @@ static void
 lowercase(char *s)
 {
 	for (; *s != '\0'; s++)
-		*s = (char)tolower((unsigned char)*s);
+		*s = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
 }
 
 /*
@@ -189,7 +196,7 @@ parse_section(struct aws_profile_file *f, const char *line, size_t len,
 	for (p = close + 1; p < line + len; p++) {
 		if (*p == '#' || *p == ';')
 			break;
-		if (!isspace((unsigned char)*p)) {
+		if (!ascii_space(*p)) {
 			*reason = "text after a section header";
 			return NULL;
 		}
@@ -213,15 +220,15 @@ parse_section(struct aws_profile_file *f, const char *line, size_t len,
 		if (strcmp(inner, "default") == 0)
 			name = xstrdup(inner);
 		else if (strncmp(inner, "profile", 7) == 0 &&
-		    isspace((unsigned char)inner[7])) {
+		    ascii_space(inner[7])) {
 			name = trim_dup(inner + 7, ilen - 7);
 			preferred = strcmp(name, "default") == 0;
 		} else if (strncmp(inner, "sso-session", 11) == 0 &&
-		    isspace((unsigned char)inner[11])) {
+		    ascii_space(inner[11])) {
 			name = trim_dup(inner + 11, ilen - 11);
 			kind = SECTION_SSO_SESSION;
 		} else if (strncmp(inner, "services", 8) == 0 &&
-		    isspace((unsigned char)inner[8])) {
+		    ascii_space(inner[8])) {
 			name = trim_dup(inner + 8, ilen - 8);
 			kind = SECTION_SERVICES;
 		} else {
@@ -260,7 +267,7 @@ parse_pair(const char *line, size_t len, bool is_config, char **key,
 	lowercase(*key);
 	eq++;
 	vlen = (size_t)(line + len - eq);
-	while (vlen > 0 && isspace((unsigned char)*eq)) {
+	while (vlen > 0 && ascii_space(*eq)) {
 		eq++;
 		vlen--;
 	}

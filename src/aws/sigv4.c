@@ -1,7 +1,6 @@
 /* AWS Signature Version 4 on OpenSSL: canonical request, signer and verifier. */
 #include "aws/sigv4.h"
 
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,10 +67,29 @@ hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
 		fatal("HMAC(sha256) failed");
 }
 
+/*
+ * ASCII only, whatever the locale: the console runs setlocale(LC_ALL, "")
+ * and a Latin-1 locale would call 0xe9 alphanumeric and 0xa0 a space.
+ */
+static bool
+ascii_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	    c == '\f';
+}
+
+static char
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 static bool
 is_unreserved(unsigned char c)
 {
-	return isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	    c == '~';
 }
 
 /*
@@ -280,7 +298,7 @@ header_value_canonical(const char *v)
 
 	buf_append(&b, "", 0);
 	for (; *v != '\0'; v++) {
-		if (isspace((unsigned char)*v)) {
+		if (ascii_space((unsigned char)*v)) {
 			space = true;
 			continue;
 		}
@@ -298,7 +316,7 @@ lowercase_dup(const char *s)
 	char *l = xstrdup(s), *p;
 
 	for (p = l; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
+		*p = ascii_lower(*p);
 	return l;
 }
 
@@ -616,7 +634,7 @@ parse_amz_date(const char *s, time_t *out)
 	if (strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
 		return -1;
 	for (i = 0; i < 15; i++)
-		if (i != 8 && !isdigit((unsigned char)s[i]))
+		if (i != 8 && (s[i] < '0' || s[i] > '9'))
 			return -1;
 	memset(&tm, 0, sizeof tm);
 	tm.tm_year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
