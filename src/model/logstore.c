@@ -13,17 +13,22 @@
 #define LOGSTORE_MAX_EVENT_LINES 200	/* a longer stack trace is cut */
 #define LOGSTORE_MAX_RAW 65536		/* bytes of one event looked at */
 
-/* One event: shared by its lines, and the de-dup set's entry. */
+/*
+ * One event: shared by its lines, and the de-dup set's entry.  One
+ * allocation each for events and lines keeps 10,000 lines small.
+ */
 struct ev {
-	char *event_id;		/* NULL: never de-duplicated */
-	char *source;
+	char *event_id;		/* into buf; NULL: never de-duplicated */
+	char *source;		/* into buf */
 	size_t nlines;		/* lines still held */
 	struct ev *next;	/* hash chain */
+	char buf[];
 };
 
 struct rec {
-	struct log_line l;
+	struct log_line l;	/* l.message points at msg */
 	struct ev *ev;
+	char msg[];
 };
 
 struct logstore {
@@ -98,8 +103,6 @@ ev_release(struct logstore *ls, struct ev *e)
 			pp = &(*pp)->next;
 		*pp = e->next;
 	}
-	free(e->event_id);
-	free(e->source);
 	free(e);
 }
 
@@ -107,8 +110,27 @@ static void
 rec_free(struct logstore *ls, struct rec *r)
 {
 	ev_release(ls, r->ev);
-	free((char *)r->l.message);
 	free(r);
+}
+
+static struct ev *
+ev_new(const char *event_id, const char *source)
+{
+	size_t il = event_id != NULL ? strlen(event_id) + 1 : 0;
+	size_t sl = strlen(source) + 1;
+	struct ev *e;
+
+	e = xmalloc(sizeof *e + il + sl);
+	e->nlines = 0;
+	e->next = NULL;
+	e->source = e->buf;
+	memcpy(e->source, source, sl);
+	e->event_id = NULL;
+	if (event_id != NULL) {
+		e->event_id = e->buf + sl;
+		memcpy(e->event_id, event_id, il);
+	}
+	return e;
 }
 
 static void
@@ -258,8 +280,8 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 {
 	struct ev *e;
 	struct rec *r;
-	char *text, *line, *nl;
-	size_t len, nlines = 0;
+	char *text, *line, *nl, *src;
+	size_t len, ll, nlines = 0;
 	enum log_level level;
 	uint64_t h;
 
@@ -272,9 +294,9 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 	while (len > 0 && text[len - 1] == '\n')
 		text[--len] = '\0';
 
-	e = xcalloc(1, sizeof *e);
-	e->event_id = xstrdup(in->event_id);
-	e->source = short_source(in->group, in->stream);
+	src = short_source(in->group, in->stream);
+	e = ev_new(in->event_id, src);
+	free(src);
 	if (e->event_id != NULL) {
 		h = hash_str(e->event_id) & (ls->nbuckets - 1);
 		e->next = ls->buckets[h];
@@ -285,14 +307,17 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 	do {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl = '\0';
-		r = xcalloc(1, sizeof *r);
+		ll = strlen(line) + 1;
+		r = xmalloc(sizeof *r + ll);
+		memset(&r->l, 0, sizeof r->l);
+		memcpy(r->msg, line, ll);
 		r->ev = e;
 		r->l.ts_ms = in->ts_ms;
 		r->l.ingest_ms = in->ingest_ms;
 		r->l.seq = ls->next_seq++;
 		r->l.event_id = e->event_id != NULL ? e->event_id : "";
 		r->l.source = e->source;
-		r->l.message = xstrdup(line);
+		r->l.message = r->msg;
 		r->l.level = level;
 		r->l.cont = nlines > 0;
 		e->nlines++;
