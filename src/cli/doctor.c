@@ -140,18 +140,30 @@ check_apprunner(struct doctor *d, char **api_name, char **api_id)
 	char *next = NULL, *cause = NULL, *check;
 	size_t n = 0, i, k;
 
-	resp = try_call(d, "apprunner:ListServices", AWS_SVC_APPRUNNER,
-	    "ListServices", apprunner_list_services_request(NULL));
-	if (resp == NULL)
-		return;
-	if (apprunner_parse_list_services(resp, &s, &n, &next, &cause) != 0) {
-		add_row(d, d->ce->name, "apprunner:ListServices", R_FAIL, "%s",
-		    cause);
-		free(cause);
+	int page;
+
+	for (page = 0; page < 10; page++) {
+		resp = try_call(d, "apprunner:ListServices", AWS_SVC_APPRUNNER,
+		    "ListServices", apprunner_list_services_request(next));
+		free(next);
+		next = NULL;
+		if (resp == NULL) {
+			apprunner_summaries_free(s, n);
+			return;
+		}
+		if (apprunner_parse_list_services(resp, &s, &n, &next,
+		    &cause) != 0) {
+			add_row(d, d->ce->name, "apprunner:ListServices",
+			    R_FAIL, "%s", cause);
+			free(cause);
+			cJSON_Delete(resp);
+			apprunner_summaries_free(s, n);
+			return;
+		}
 		cJSON_Delete(resp);
-		return;
+		if (next == NULL)
+			break;
 	}
-	cJSON_Delete(resp);
 	free(next);
 	add_row(d, d->ce->name, "apprunner:ListServices", R_OK,
 	    "%zu services visible", n);
@@ -168,7 +180,7 @@ check_apprunner(struct doctor *d, char **api_name, char **api_id)
 		}
 		if (hit == NULL) {
 			add_row(d, d->ce->name, check, R_FAIL, "%s not found "
-			    "(first page of ListServices)", cs->service_name);
+			    "by ListServices", cs->service_name);
 			free(check);
 			continue;
 		}
