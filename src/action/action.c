@@ -137,7 +137,7 @@ images_list(struct action_engine *e, int env, const char *repo,
 		cJSON_AddNumberToObject(req, "maxResults", 100);
 		if (token != NULL)
 			cJSON_AddStringToObject(req, "nextToken", token);
-		resp = engine_call(e, env, false, AWS_SVC_ECR, "DescribeImages",
+		resp = engine_call(e, env, USE_READ, AWS_SVC_ECR, "DescribeImages",
 		    req, &err, NULL);
 		cJSON_Delete(req);
 		free(token);
@@ -221,7 +221,7 @@ preview_alarms(struct action_engine *e, struct action_plan *p)
 		cJSON_AddStringToObject(req, "AlarmNamePrefix",
 		    ce->alarm_prefix);
 	cJSON_AddNumberToObject(req, "MaxRecords", 100);
-	resp = engine_call(e, p->env_index, false, AWS_SVC_CLOUDWATCH,
+	resp = engine_call(e, p->env_index, USE_ADVISORY, AWS_SVC_CLOUDWATCH,
 	    "DescribeAlarms", req, &err, NULL);
 	cJSON_Delete(req);
 	if (resp == NULL) {
@@ -349,7 +349,7 @@ preview_check_image(struct action_engine *e, struct action_plan *p,
 	id = cJSON_CreateObject();
 	cJSON_AddStringToObject(id, "imageDigest", digest);
 	cJSON_AddItemToArray(ids, id);
-	resp = engine_call(e, p->env_index, false, AWS_SVC_ECR,
+	resp = engine_call(e, p->env_index, USE_READ, AWS_SVC_ECR,
 	    "DescribeImages", req, &err, NULL);
 	cJSON_Delete(req);
 	if (resp == NULL) {
@@ -818,7 +818,7 @@ exec_calls(struct exec_ctx *x)
 		cJSON_AddNumberToObject(req, "MaxSize", p->max_size);
 		cJSON_AddNumberToObject(req, "MaxConcurrency",
 		    p->max_concurrency);
-		resp = engine_call(e, p->env_index, true, AWS_SVC_APPRUNNER,
+		resp = engine_call(e, p->env_index, USE_WRITE, AWS_SVC_APPRUNNER,
 		    "CreateAutoScalingConfiguration", req, &err, &x->ids);
 		cJSON_Delete(req);
 		if (resp == NULL) {
@@ -870,7 +870,7 @@ exec_calls(struct exec_ctx *x)
 		id = cJSON_CreateObject();
 		cJSON_AddStringToObject(id, "imageDigest", p->target_digest);
 		cJSON_AddItemToArray(ids, id);
-		resp = engine_call(e, p->env_index, false, AWS_SVC_ECR,
+		resp = engine_call(e, p->env_index, USE_READ, AWS_SVC_ECR,
 		    "BatchGetImage", req, &err, &x->ids);
 		cJSON_Delete(req);
 		if (resp == NULL) {
@@ -897,7 +897,7 @@ exec_calls(struct exec_ctx *x)
 		cJSON_AddStringToObject(req, "imageTag", p->retag);
 		cJSON_AddStringToObject(req, "imageDigest", p->target_digest);
 		cJSON_Delete(resp);
-		resp = engine_call(e, p->env_index, true, AWS_SVC_ECR,
+		resp = engine_call(e, p->env_index, USE_WRITE, AWS_SVC_ECR,
 		    "PutImage", req, &err, &x->ids);
 		cJSON_Delete(req);
 		if (resp == NULL && (err.code == NULL ||
@@ -920,7 +920,7 @@ exec_calls(struct exec_ctx *x)
 	default:
 		return exec_finish(x, ACTION_REFUSED, "unknown action");
 	}
-	resp = engine_call(e, p->env_index, true, AWS_SVC_APPRUNNER, op, req,
+	resp = engine_call(e, p->env_index, USE_WRITE, AWS_SVC_APPRUNNER, op, req,
 	    &err, &x->ids);
 	cJSON_Delete(req);
 	if (resp == NULL) {
@@ -1082,7 +1082,7 @@ action_track(struct action_engine *e, const struct action_plan *p,
 		req = cJSON_CreateObject();
 		cJSON_AddStringToObject(req, "ServiceArn", p->service_arn);
 		cJSON_AddNumberToObject(req, "MaxResults", 20);
-		resp = engine_call(e, p->env_index, false, AWS_SVC_APPRUNNER,
+		resp = engine_call(e, p->env_index, USE_READ, AWS_SVC_APPRUNNER,
 		    "ListOperations", req, &err, NULL);
 		cJSON_Delete(req);
 		elapsed = mono_ms() - start;
@@ -1238,7 +1238,7 @@ action_history_get(struct action_engine *e, const char *envname,
 	req = cJSON_CreateObject();
 	cJSON_AddStringToObject(req, "ServiceArn", arn);
 	cJSON_AddNumberToObject(req, "MaxResults", 20);
-	resp = engine_call(e, env, false, AWS_SVC_APPRUNNER, "ListOperations",
+	resp = engine_call(e, env, USE_READ, AWS_SVC_APPRUNNER, "ListOperations",
 	    req, &err, NULL);
 	cJSON_Delete(req);
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(resp,

@@ -49,6 +49,7 @@ action_engine_free(struct action_engine *e)
 	for (i = 0; i < e->nenvs; i++) {
 		aws_client_free(e->envs[i].read);
 		aws_client_free(e->envs[i].write);
+		aws_client_free(e->envs[i].quick);
 		free(e->envs[i].caller_arn);
 		free(e->envs[i].disabled);
 	}
@@ -90,7 +91,7 @@ engine_env_is_production(const struct config_env *env)
 }
 
 static struct aws_client *
-engine_new_client(struct action_engine *e, int env, bool write,
+engine_new_client(struct action_engine *e, int env, enum engine_use use,
     struct aws_error *err)
 {
 	const struct config_env *ce = &e->cf->envs[env];
@@ -105,7 +106,7 @@ engine_new_client(struct action_engine *e, int env, bool write,
 	cc.role_arn = ce->role_arn;
 	cc.external_id = ce->external_id;
 	cc.read_only = ce->read_only;
-	if (write) {
+	if (use == USE_WRITE) {
 		/*
 		 * App Runner has no idempotency token: a mutating call is
 		 * sent once, and after a timeout the engine reads the state
@@ -113,6 +114,10 @@ engine_new_client(struct action_engine *e, int env, bool write,
 		 */
 		cc.max_attempts = 1;
 		cc.timeout_ms = e->opt.write_timeout_ms;
+	} else if (use == USE_ADVISORY) {
+		/* Warnings (alarms) must not hold an action up for long. */
+		cc.max_attempts = 1;
+		cc.timeout_ms = 3000;
 	}
 	c = aws_client_new(&cc, &cause);
 	if (c == NULL) {
@@ -124,11 +129,11 @@ engine_new_client(struct action_engine *e, int env, bool write,
 }
 
 struct aws_client *
-engine_client(struct action_engine *e, int env, bool write,
+engine_client(struct action_engine *e, int env, enum engine_use use,
     struct aws_error *err)
 {
 	struct action_env *ae;
-	struct aws_client *c;
+	struct aws_client *c, **slot;
 
 	if (env < 0 || (size_t)env >= e->nenvs) {
 		aws_error_set(err, AWS_ERR_CONFIG, "UnknownEnvironment", 0,
@@ -137,19 +142,16 @@ engine_client(struct action_engine *e, int env, bool write,
 	}
 	ae = &e->envs[env];
 	pthread_mutex_lock(&e->lock);
-	if (!write && ae->lent != NULL) {
+	if (use == USE_READ && ae->lent != NULL) {
 		c = ae->lent;
 		pthread_mutex_unlock(&e->lock);
 		return c;
 	}
-	c = write ? ae->write : ae->read;
-	if (c == NULL) {
-		c = engine_new_client(e, env, write, err);
-		if (write)
-			ae->write = c;
-		else
-			ae->read = c;
-	}
+	slot = use == USE_WRITE ? &ae->write : use == USE_ADVISORY ?
+	    &ae->quick : &ae->read;
+	if (*slot == NULL)
+		*slot = engine_new_client(e, env, use, err);
+	c = *slot;
 	pthread_mutex_unlock(&e->lock);
 	return c;
 }
@@ -182,7 +184,7 @@ engine_caller_identity(struct aws_client *c, struct aws_error *err)
 }
 
 cJSON *
-engine_call(struct action_engine *e, int env, bool write,
+engine_call(struct action_engine *e, int env, enum engine_use use,
     enum aws_service_id svc, const char *op, const cJSON *req,
     struct aws_error *err, struct engine_ids *ids)
 {
@@ -190,7 +192,7 @@ engine_call(struct action_engine *e, int env, bool write,
 	cJSON *out;
 
 	aws_error_clear(err);
-	c = engine_client(e, env, write, err);
+	c = engine_client(e, env, use, err);
 	if (c == NULL)
 		return NULL;
 	if (e->opt.call != NULL)
@@ -243,7 +245,7 @@ engine_caller_arn(struct action_engine *e, int env)
 	}
 	pthread_mutex_unlock(&e->lock);
 
-	o = engine_call(e, env, false, AWS_SVC_STS, "GetCallerIdentity", NULL,
+	o = engine_call(e, env, USE_READ, AWS_SVC_STS, "GetCallerIdentity", NULL,
 	    &err, NULL);
 	arn = cJSON_GetObjectItemCaseSensitive(o, "Arn");
 	if (cJSON_IsString(arn)) {
@@ -302,7 +304,7 @@ engine_op_allowed(struct action_engine *e, int env, enum aws_service_id svc,
 		*cause = xstrdup(why);
 		return false;
 	}
-	c = engine_client(e, env, true, &err);
+	c = engine_client(e, env, USE_WRITE, &err);
 	if (c == NULL) {
 		*cause = aws_error_format(&err);
 		aws_error_clear(&err);

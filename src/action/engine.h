@@ -13,6 +13,7 @@ struct action_env {
 	struct aws_client *lent;	/* borrowed: reads go through it */
 	struct aws_client *read;	/* owned, normal retries */
 	struct aws_client *write;	/* owned, one attempt */
+	struct aws_client *quick;	/* owned, advisory reads: 1 try, 3 s */
 	char *caller_arn;		/* GetCallerIdentity, fetched once */
 	char *disabled;			/* last action_engine_disabled() text */
 };
@@ -38,9 +39,12 @@ struct engine_ids {
 };
 
 bool engine_env_is_production(const struct config_env *env);
-struct aws_client *engine_client(struct action_engine *e, int env, bool write,
-    struct aws_error *err);
-cJSON *engine_call(struct action_engine *e, int env, bool write,
+/* Which client a call goes through. */
+enum engine_use { USE_READ, USE_WRITE, USE_ADVISORY };
+
+struct aws_client *engine_client(struct action_engine *e, int env,
+    enum engine_use use, struct aws_error *err);
+cJSON *engine_call(struct action_engine *e, int env, enum engine_use use,
     enum aws_service_id svc, const char *op, const cJSON *req,
     struct aws_error *err, struct engine_ids *ids);
 void engine_ids_add(struct engine_ids *ids, const char *id);

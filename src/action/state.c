@@ -85,7 +85,7 @@ state_resolve_service(struct action_engine *e, int env, const char *service,
 		cJSON_AddNumberToObject(req, "MaxResults", 20);
 		if (token != NULL)
 			cJSON_AddStringToObject(req, "NextToken", token);
-		resp = engine_call(e, env, false, AWS_SVC_APPRUNNER,
+		resp = engine_call(e, env, USE_READ, AWS_SVC_APPRUNNER,
 		    "ListServices", req, &err, NULL);
 		cJSON_Delete(req);
 		free(token);
@@ -175,7 +175,7 @@ state_tag_digest(struct action_engine *e, int env, const char *repo,
 	id = cJSON_CreateObject();
 	cJSON_AddStringToObject(id, "imageTag", tag);
 	cJSON_AddItemToArray(ids, id);
-	resp = engine_call(e, env, false, AWS_SVC_ECR, "DescribeImages", req,
+	resp = engine_call(e, env, USE_READ, AWS_SVC_ECR, "DescribeImages", req,
 	    &err, NULL);
 	cJSON_Delete(req);
 	d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp,
@@ -200,7 +200,7 @@ state_read(struct action_engine *e, int env, const char *service_name,
 	memset(st, 0, sizeof *st);
 	req = cJSON_CreateObject();
 	cJSON_AddStringToObject(req, "ServiceArn", service_arn);
-	resp = engine_call(e, env, false, AWS_SVC_APPRUNNER, "DescribeService",
+	resp = engine_call(e, env, USE_READ, AWS_SVC_APPRUNNER, "DescribeService",
 	    req, &err, NULL);
 	if (resp == NULL) {
 		cJSON_Delete(req);
@@ -232,7 +232,7 @@ state_read(struct action_engine *e, int env, const char *service_name,
 
 	/* Operations, newest first; any PENDING or IN_PROGRESS makes it busy. */
 	cJSON_AddNumberToObject(req, "MaxResults", 20);
-	resp = engine_call(e, env, false, AWS_SVC_APPRUNNER, "ListOperations",
+	resp = engine_call(e, env, USE_READ, AWS_SVC_APPRUNNER, "ListOperations",
 	    req, &err, NULL);
 	cJSON_Delete(req);
 	if (resp == NULL) {
@@ -266,7 +266,7 @@ state_read(struct action_engine *e, int env, const char *service_name,
 		req = cJSON_CreateObject();
 		cJSON_AddStringToObject(req, "AutoScalingConfigurationArn",
 		    st->asc_arn);
-		resp = engine_call(e, env, false, AWS_SVC_APPRUNNER,
+		resp = engine_call(e, env, USE_READ, AWS_SVC_APPRUNNER,
 		    "DescribeAutoScalingConfiguration", req, &err, NULL);
 		cJSON_Delete(req);
 		if (resp == NULL) {
