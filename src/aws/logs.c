@@ -105,3 +105,11 @@ logs_apprunner_group(const char *service_name, const char *service_id)
 	return xasprintf("/aws/apprunner/%s/%s/application", service_name,
 	    service_id);
 }
+
+char *
+logs_apprunner_group_kind(const char *service_name, const char *service_id,
+    const char *kind)
+{
+	return xasprintf("/aws/apprunner/%s/%s/%s", service_name, service_id,
+	    kind);
+}

@@ -28,5 +28,8 @@ int logs_parse_describe_log_groups(const cJSON *resp, char ***names,
 
 /* "/aws/apprunner/<name>/<id>/application".  Caller frees. */
 char *logs_apprunner_group(const char *service_name, const char *service_id);
+/* "/aws/apprunner/<name>/<id>/<kind>" (kind "application" or "service"). */
+char *logs_apprunner_group_kind(const char *service_name,
+    const char *service_id, const char *kind);
 
 #endif

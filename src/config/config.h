@@ -19,8 +19,8 @@
  *                        cost_tag = KEY=VALUE
  *   [service ENV ROLE]   name, arn, ecr_repo, log_groups (space separated
  *                        list; "auto" = resolve
- *                        /aws/apprunner/<name>/<id>/application at run
- *                        time from ListServices/DescribeService)
+ *                        /aws/apprunner/<name>/<id>/application and
+ *                        .../service at run time from ListServices)
  *
  * Environments and services keep the order of their first appearance.
  * man/momentum.conf.5 documents every key.

@@ -1010,9 +1010,15 @@ log_groups(struct poller *p, int env, const char *role, size_t *n,
 		if ((r = resolved_or_list(p, env, &nr, err)) == NULL)
 			goto fail;
 		for (k = 0; k < nr; k++) {
-			if (strcmp(r[k].role, role) == 0 && r[k].id != NULL)
-				g[(*n)++] = logs_apprunner_group(r[k].name,
-				    r[k].id);
+			if (strcmp(r[k].role, role) != 0 || r[k].id == NULL)
+				continue;
+			/* The application's own output, and App Runner's
+			 * deployment and health events. */
+			g = xreallocarray(g, *n + 3, sizeof *g);
+			g[(*n)++] = logs_apprunner_group_kind(r[k].name,
+			    r[k].id, "application");
+			g[(*n)++] = logs_apprunner_group_kind(r[k].name,
+			    r[k].id, "service");
 		}
 		resolved_free(r, nr);
 	}
@@ -1043,6 +1049,9 @@ run_logs(struct job *j)
 	int env, page;
 	uint64_t gen;
 	int64_t newest, start, cursor = 0, page_max = 0;
+	struct aws_error missing_err = { 0 };
+	size_t missing = 0;
+	bool prev_missing = false;
 
 	pthread_mutex_lock(&p->lock);
 	env = p->log_env;
@@ -1070,6 +1079,9 @@ run_logs(struct job *j)
 		start = p->log_cursor;
 	cursor = 0;
 	for (i = 0; i < ng && err.kind == AWS_ERR_NONE; i++) {
+		if (i > 0 && prev_missing)
+			missing++;
+		prev_missing = false;
 		token = NULL;
 		for (page = 0; page < LOG_MAX_PAGES; page++) {
 			if (!take_token(j, gen))
@@ -1081,6 +1093,14 @@ run_logs(struct job *j)
 			resp = call(p, env, AWS_SVC_LOGS, "FilterLogEvents", req,
 			    &err);
 			cJSON_Delete(req);
+			if (resp == NULL && err.code != NULL &&
+			    strcmp(err.code, "ResourceNotFoundException") == 0) {
+				/* A group not created yet (no output so far). */
+				if (missing_err.kind == AWS_ERR_NONE)
+					aws_error_move(&missing_err, &err);
+				aws_error_clear(&err);
+				prev_missing = true;
+			}
 			if (resp == NULL)
 				break;
 			if (logs_parse_filter(resp, groups[i], &ev, &nev, &next,
@@ -1115,6 +1135,12 @@ run_logs(struct job *j)
 		free(token);
 		page_max = 0;
 	}
+	if (prev_missing)
+		missing++;
+	/* Only when every group is missing is that worth an error. */
+	if (err.kind == AWS_ERR_NONE && ng > 0 && missing == ng)
+		aws_error_move(&err, &missing_err);
+	aws_error_clear(&missing_err);
 	p->log_cursor = cursor;
 	p->log_cursor_gen = gen;
 	for (i = 0; i < ng; i++)
