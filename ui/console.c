@@ -4,10 +4,12 @@
 #include <getopt.h>
 #include <locale.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "aws/client.h"
@@ -495,6 +497,68 @@ main_loop(struct ui *ui, double exit_after)
 	}
 }
 
+/* Joins the poller threads for poller_stop_bounded(). */
+struct stopper {
+	struct poller *p;
+	pthread_mutex_t lock;	/* guards done */
+	pthread_cond_t cond;
+	bool done;
+};
+
+static void *
+stopper_main(void *arg)
+{
+	struct stopper *s = arg;
+
+	poller_stop(s->p);
+	pthread_mutex_lock(&s->lock);
+	s->done = true;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/*
+ * Stop the pollers, waiting at most ms.  A thread stuck on a stalled
+ * endpoint only notices the stop when its request times out (up to the
+ * client's full retry budget); the user who pressed q should not wait
+ * for that.  Returns false when the threads are still running.
+ */
+static bool
+poller_stop_bounded(struct poller *p, int ms)
+{
+	struct stopper s = { .p = p, .done = false };
+	struct timespec ts;
+	pthread_t t;
+	bool done;
+
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.cond, NULL);
+	if (pthread_create(&t, NULL, stopper_main, &s) != 0) {
+		poller_stop(p);
+		return true;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&s.lock);
+	while (!s.done)
+		if (pthread_cond_timedwait(&s.cond, &s.lock, &ts) != 0)
+			break;
+	done = s.done;
+	pthread_mutex_unlock(&s.lock);
+	if (!done)
+		return false;	/* s stays in use by the thread: never freed */
+	pthread_join(t, NULL);
+	pthread_mutex_destroy(&s.lock);
+	pthread_cond_destroy(&s.cond);
+	return true;
+}
+
 static void
 signals_init(void)
 {
@@ -651,9 +715,16 @@ console_main(int argc, char **argv)
 		ui.view->close(&ui);
 	ui_dialog_close(&ui);
 	term_end();
-	poller_stop(ui.poller);
-	if (sig_quit == SIGTERM || sig_quit == SIGHUP)
-		rc = 0;
+	if (!poller_stop_bounded(ui.poller, 1500)) {
+		/*
+		 * The terminal is restored and nothing is half-written: leave
+		 * without waiting for requests stuck on the network.
+		 */
+		fprintf(stderr, "momentum-console: not waiting for requests "
+		    "still in flight\n");
+		fflush(stderr);
+		_exit(rc);
+	}
 out:
 	poller_free(ui.poller);
 	logstore_free(ui.ls);
