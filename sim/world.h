@@ -86,7 +86,8 @@ struct sim_service {
 	char repo[64];			/* ECR repository: "momentum/api" */
 	int cpu_units;			/* 1024 = 1 vCPU */
 	int memory_mb;
-	double base_rps;		/* peak requests/s at the daily high */
+	double base_rps;		/* peak requests/s at the daily high,
+					 * env traffic_scale included */
 	char asc_arn[256];		/* current AutoScalingConfiguration */
 	struct sim_state cur;		/* == last timeline entry */
 	struct sim_timeline_entry timeline[SIM_MAX_TIMELINE];
