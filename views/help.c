@@ -84,6 +84,8 @@ help_build(struct ui *ui)
 	    term_theme_name(ui->theme), ui->color ? "colour" : "no colour",
 	    ui->ascii ? "ASCII glyphs (locale is not UTF-8)" : "UTF-8",
 	    ui->read_only ? ", read-only" : "");
+	textview_add(&hv, UC_DIM, "q, ? or Esc leave this help; / searches "
+	    "it.");
 	textview_add(&hv, UC_NORMAL, "%s", "");
 	add_group(t, n, NULL, "Everywhere");
 	for (i = 0; i < n && ng < nitems(groups); i++) {

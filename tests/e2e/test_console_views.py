@@ -256,6 +256,32 @@ def check_read_only(sim):
         assert c.exit_status() == 0
 
 
+def check_wallboard(sim):
+    step("--wallboard: read-only, every key but q ignored")
+    with Console(sim, "--wallboard") as c:
+        c.wait_for(r"WALLBOARD READ-ONLY", timeout=20)
+        before = c.settle()
+        c.keys("?", "s", "R", "P", ":", "a", "Enter", "2")
+        c.settle()
+        s = c.screen()
+        assert "Everywhere" not in s and "read-only mode" not in s, s
+        assert not re.search(r"(?m)^:", s), s
+        c.quit()
+
+
+def check_logs_follow_env(c):
+    step("logs: switching environment retargets the tail")
+    c.keys(":")
+    c.type("logs api")
+    c.keys("Enter")
+    c.wait_for(r"logs prod/api")
+    c.keys("2")
+    c.wait_for(r"logs staging/api")
+    c.wait_for(r"(?m)^ \d\d:\d\d:\d\d\.\d{3} ", timeout=20)
+    c.keys("3")
+    c.wait_for(r"logs prod/api")
+
+
 def main():
     need_tmux()
     print("test_console_views:")
@@ -267,11 +293,13 @@ def main():
             check_service(c)
             check_alarms(c)
             check_logs(c)
+            check_logs_follow_env(c)
             check_cost(c)
             check_help(c)
             check_commands(c)
             check_quit(c)
         check_read_only(sim)
+        check_wallboard(sim)
     print("ok")
 
 
