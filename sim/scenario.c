@@ -166,9 +166,13 @@ parse_event(char **w, int n, struct sim_event *ev, char **why)
 	switch (ev->kind) {
 	case SIM_EV_DEPLOY:
 	case SIM_EV_PUSH:
-		if (k < n && strcmp(w[k], "bad") == 0) {
-			ev->bad = true;
-			k++;
+		for (; k < n - 1; k++) {
+			if (strcmp(w[k], "bad") == 0)
+				ev->bad = true;
+			else if (strcmp(w[k], "broken") == 0)
+				ev->broken = true;
+			else
+				break;
 		}
 		if (k + 1 != n || strlen(w[k]) == 0 ||
 		    strlen(w[k]) >= sizeof ev->tag) {
@@ -395,6 +399,8 @@ apply(struct sim_world *w, const struct sim_event *ev, double t)
 			return -1;
 		if (ev->bad)
 			img->bad = true;
+		if (ev->broken)
+			img->broken = true;
 		if (ev->kind == SIM_EV_PUSH)
 			return 0;
 		snprintf(s->image_tag, sizeof s->image_tag, "%s", ev->tag);

@@ -8,8 +8,8 @@
 #include "sim/world.h"
 
 enum sim_event_kind {
-	SIM_EV_DEPLOY,		/* deploy ENV ROLE [bad] TAG */
-	SIM_EV_PUSH,		/* push ROLE [bad] TAG */
+	SIM_EV_DEPLOY,		/* deploy ENV ROLE [bad|broken] TAG */
+	SIM_EV_PUSH,		/* push ROLE [bad|broken] TAG */
 	SIM_EV_ROLLBACK,	/* rollback ENV ROLE */
 	SIM_EV_PAUSE,		/* pause ENV ROLE */
 	SIM_EV_RESUME,		/* resume ENV ROLE */
@@ -27,6 +27,7 @@ struct sim_event {
 	char role[16];
 	char tag[64];
 	bool bad;
+	bool broken;
 	int min_size, max_size, max_concurrency;
 	double value;
 	char *text;		/* fault spec or note */

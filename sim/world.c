@@ -788,9 +788,16 @@ op_complete(struct sim_world *w, struct sim_service *s,
 	struct sim_asc *a;
 
 	if (op->target_digest[0] != '\0') {
-		snprintf(st.digest, sizeof st.digest, "%s", op->target_digest);
 		r = sim_find_repo(w, s->repo);
 		img = r != NULL ? sim_repo_find_image(r, op->target_digest) : NULL;
+		if (img != NULL && img->broken) {
+			/* Health checks failed: App Runner keeps the old one. */
+			op->status = SIM_OP_ROLLBACK_SUCCEEDED;
+			op->updated_at = op->ended_at;
+			s->updated_at = op->ended_at;
+			return;
+		}
+		snprintf(st.digest, sizeof st.digest, "%s", op->target_digest);
 		st.badness = img != NULL && img->bad ? 1.0 : 0.0;
 	}
 	if (op->asc_arn[0] != '\0' &&

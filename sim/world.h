@@ -42,6 +42,8 @@ struct sim_image {
 	char xtags[SIM_MAX_XTAGS][64];
 	size_t nxtags;
 	uint64_t layer_seed;
+	bool broken;		/* fails health checks: a deployment of it
+				 * ends ROLLBACK_SUCCEEDED, nothing changes */
 };
 
 struct sim_operation {

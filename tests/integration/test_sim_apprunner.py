@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -375,6 +376,42 @@ class IncidentTest(unittest.TestCase):
             simlib.wait_for(healed, timeout=20, what="rollback")
             simlib.wait_for(lambda: alarm_state() == "OK", timeout=40,
                             what="5xx alarm back to OK")
+
+    def test_broken_image_deployment_rolls_back(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".scn",
+                                         delete=False) as f:
+            f.write("+0s push worker broken v9.0.0-broken\n")
+            path = f.name
+        try:
+            with simlib.Sim(speed=40, scenario=path) as sim:
+                ar = sim.client("apprunner")
+                arn = [s["ServiceArn"] for s in
+                       ar.list_services()["ServiceSummaryList"]
+                       if s["ServiceName"] == "momentum-prod-worker"][0]
+                before = ar.describe_service(ServiceArn=arn)["Service"][
+                    "SourceConfiguration"]["ImageRepository"][
+                    "ImageIdentifier"]
+                uri = before.split("@")[0]
+                op = ar.update_service(ServiceArn=arn, SourceConfiguration={
+                    "ImageRepository": {
+                        "ImageIdentifier": uri + ":v9.0.0-broken",
+                        "ImageRepositoryType": "ECR"}})["OperationId"]
+
+                def done():
+                    o = ar.list_operations(ServiceArn=arn)[
+                        "OperationSummaryList"][0]
+                    return o if o["Status"] not in ("PENDING",
+                                                    "IN_PROGRESS") else None
+                o = simlib.wait_for(done, timeout=20, what="operation end")
+                self.assertEqual((o["Id"], o["Status"]),
+                                 (op, "ROLLBACK_SUCCEEDED"))
+                svc = ar.describe_service(ServiceArn=arn)["Service"]
+                self.assertEqual(svc["Status"], "RUNNING")
+                self.assertEqual(svc["SourceConfiguration"]
+                                 ["ImageRepository"]["ImageIdentifier"],
+                                 before)
+        finally:
+            os.unlink(path)
 
 
 if __name__ == "__main__":

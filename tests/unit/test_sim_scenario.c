@@ -25,7 +25,7 @@ sim_scenario_parse__all_events__parsed_and_sorted(void **state)
 	    "+0s   fault logs throttle=0.5\n"
 	    "+0s   fault service=ecr,latency=200\n"
 	    "+1h30m rollback prod api\n"
-	    "+90   push worker v2.0.0\n"
+	    "+90   push worker broken v2.0.0\n"
 	    "+5m   scale staging frontend 2 8 150\n"
 	    "+6m   pause dev worker\n"
 	    "+7m   resume dev worker\n"
@@ -53,6 +53,9 @@ sim_scenario_parse__all_events__parsed_and_sorted(void **state)
 	assert_int_equal(e[3].kind, SIM_EV_PUSH);
 	assert_true(e[3].at == 90);
 	assert_false(e[3].bad);
+	assert_true(e[3].broken);
+	assert_string_equal(e[3].tag, "v2.0.0");
+	assert_false(e[2].broken);
 	assert_int_equal(e[4].kind, SIM_EV_CLEAR_FAULTS);
 	assert_true(e[4].at == 120);
 	assert_int_equal(e[5].kind, SIM_EV_SCALE);

@@ -188,6 +188,30 @@ sim_service_start_op__deploy__completes_after_duration(void **state)
 }
 
 static void
+sim_service_start_op__broken_image__rolls_back(void **state)
+{
+	struct sim_world *w = sim_world_new(42, 1, T0);
+	struct sim_service *s = sim_find_service(w, "staging", "api");
+	struct sim_repo *r = sim_find_repo(w, "momentum/api");
+	struct sim_image *img = sim_repo_push(w, r, "v1.44.0", false, T0);
+	struct sim_operation *op;
+	char old[72];
+	size_t n = s->ntimeline;
+
+	img->broken = true;
+	snprintf(old, sizeof old, "%s", s->cur.digest);
+	op = sim_service_start_op(w, s, SIM_OP_UPDATE_SERVICE, T0, img->digest,
+	    NULL);
+	sim_world_tick(w, T0 + 1000);
+	assert_int_equal(op->status, SIM_OP_ROLLBACK_SUCCEEDED);
+	assert_string_equal(s->cur.digest, old);
+	assert_int_equal(s->ntimeline, n);
+	assert_string_equal(sim_service_status(s), "RUNNING");
+	assert_string_equal(sim_service_pending_digest(s), old);
+	sim_world_free(w);
+}
+
+static void
 sim_service_start_op__pause_scale__change_state(void **state)
 {
 	struct sim_world *w = sim_world_new(42, 1, T0);
@@ -282,6 +306,7 @@ main(void)
 		cmocka_unit_test(sim_repo_tag_image__existing_tag__moves),
 		cmocka_unit_test(sim_repo_push__new_image__digest_is_manifest_sha),
 		cmocka_unit_test(sim_service_start_op__deploy__completes_after_duration),
+		cmocka_unit_test(sim_service_start_op__broken_image__rolls_back),
 		cmocka_unit_test(sim_service_start_op__pause_scale__change_state),
 		cmocka_unit_test(sim_asc_create__table_full__recycles_unused_revisions),
 		cmocka_unit_test(sim_service_set_state__full_timeline__keeps_newest),
