@@ -322,6 +322,32 @@ config_load__search_order__first_found_wins(void **state)
 	free(homedir);
 }
 
+static void
+config_parse__bom_crlf_comments__accepted(void **state)
+{
+	struct config *cf;
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(config_parse_string(
+	    "\xef\xbb\xbf# comment\r\n"
+	    "[env prod]\r\n"
+	    "; another comment\r\n"
+	    "region = eu-west-1 ; inline comment\r\n"
+	    "role_arn = arn:aws:iam::1:role/x\r\n"
+	    "[service prod api]\r\n"
+	    "[service prod api extra]\r\n"
+	    "[keys]\r\nquit = Q\r\nquit = C-q\r\n",
+	    "crlf.conf", &cf, &cause), 0);
+	assert_string_equal(cf->envs[0].region, "eu-west-1");
+	assert_string_equal(cf->envs[0].role_arn, "arn:aws:iam::1:role/x");
+	assert_int_equal(cf->envs[0].nservices, 1);
+	assert_true(has_warning(cf, "crlf.conf:7: expected [service ENV ROLE]"));
+	assert_int_equal(cf->nwarnings, 1);
+	assert_string_equal(config_key_for(cf, "quit"), "C-q");	/* last wins */
+	config_free(cf);
+}
+
 int
 main(void)
 {
@@ -333,6 +359,7 @@ main(void)
 		cmocka_unit_test(config_parse__long_line__warned_and_ignored),
 		cmocka_unit_test(config_parse__service_defaults__name_and_auto_logs),
 		cmocka_unit_test(config_load__search_order__first_found_wins),
+		cmocka_unit_test(config_parse__bom_crlf_comments__accepted),
 	};
 	int rc;
 
