@@ -56,7 +56,7 @@ struct logstore_status {
 	int64_t attempted_at_ms;
 	char *error;		/* NULL when the last poll succeeded */
 	const char *error_short;	/* static: "throttled", "denied", ... */
-	uint64_t calls;		/* FilterLogEvents calls for this target */
+	uint64_t calls;		/* polls (status updates) for this target */
 };
 
 struct logstore;
