@@ -149,7 +149,7 @@ wb_env_column(struct ui *ui, int y, int x, int h, int w, int env,
 	const struct services_data *sd = view_data(e->svc);
 	const struct metrics_data *md = view_data(e->met);
 	char title[64], v1[16], v2[16], v3[16];
-	int row = y, bh = h >= 14 ? 5 : 3;
+	int row = y, bh = h >= 18 ? 7 : h >= 14 ? 5 : 3;
 	size_t i;
 
 	/* The big status block: colour and one word, readable across a room. */
@@ -159,31 +159,38 @@ wb_env_column(struct ui *ui, int y, int x, int h, int w, int env,
 		title[i] = (char)(title[i] >= 'a' && title[i] <= 'z' ?
 		    title[i] - 32 : title[i]);
 	attron(A_BOLD);
-	wb_center(ui, row + (bh > 3 ? 1 : 0), x, w, wb_color(e->level), true,
-	    title);
-	wb_center(ui, row + (bh > 3 ? 3 : 1), x, w, wb_color(e->level), true,
-	    e->word);
+	wb_center(ui, row + bh / 2 - (bh > 3 ? 1 : 0), x, w,
+	    wb_color(e->level), true, title);
+	wb_center(ui, row + bh / 2 + (bh > 3 ? 1 : 0), x, w,
+	    wb_color(e->level), true, e->word);
 	attroff(A_BOLD);
-	if (e->firing > 0 && bh > 3) {
-		snprintf(title, sizeof title, "%zu firing", e->firing);
-		wb_center(ui, row + 4, x, w, UC_BAD, true, title);
+	if (e->firing > 0 && bh > 5) {
+		snprintf(title, sizeof title, "%zu alarm%s firing", e->firing,
+		    e->firing == 1 ? "" : "s");
+		wb_center(ui, row + bh / 2 + 2, x, w, UC_BAD, true, title);
 	}
 	row += bh;
 	if (row >= y + h)
 		return;
 	wb_age_line(ui, row++, x, w, e);
+	if (row < y + h)
+		ui_putf(ui, row++, x, w, UC_HEADER, "%-8s %-9s %7s %6s %5s",
+		    "SERVICE", "STATUS", "REQ/S", "P99", "5XX");
 	for (i = 0; sd != NULL && i < sd->n && row < y + h; i++, row++) {
 		const struct service_info *si = &sd->svcs[i];
 		const struct service_metrics *sm = view_metrics_for(md,
 		    si->role);
+		double e5 = sm != NULL ? sm->last[MET_5XX_PCT] : NAN;
 
 		ui_putf(ui, row, x, w, ui_status_color(si->status),
-		    "%-9.9s %-9.9s %s/s p99 %s 5xx %s", si->role != NULL ?
-		    si->role : "?", view_status_short(si->status),
+		    "%-8.8s %-9.9s %7s %6s", si->role != NULL ? si->role : "?",
+		    view_status_short(si->status),
 		    sm != NULL ? fmt_num(sm->last[MET_REQUESTS], v1, sizeof v1) :
 		    "-", sm != NULL ? fmt_ms(sm->last[MET_LAT_P99], v2,
-		    sizeof v2) : "-", sm != NULL ? fmt_pct(sm->last[MET_5XX_PCT],
-		    v3, sizeof v3) : "-");
+		    sizeof v2) : "-");
+		ui_putf(ui, row, x + 33, w - 33, !isnan(e5) && e5 >= 1 ?
+		    UC_BAD : UC_NORMAL, "%6s", sm != NULL ? fmt_pct(e5, v3,
+		    sizeof v3) : "-");
 	}
 }
 
