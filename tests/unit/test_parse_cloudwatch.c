@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,6 +235,25 @@ metrics_plan__seed_env__under_500_and_applied(void **state)
 	config_free(cf);
 }
 
+static void
+metrics_plan__many_services__capped_at_500(void **state)
+{
+	struct metrics_ids ids[80];
+	struct metrics_plan *plan;
+	char names[80][24];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 80; i++) {
+		snprintf(names[i], sizeof names[i], "svc%zu", i);
+		ids[i] = (struct metrics_ids){ names[i], names[i], names[i] };
+	}
+	plan = metrics_plan_new(NULL, ids, 80, 0, 3600, 60);
+	assert_int_equal(plan->nq, CW_MAX_QUERIES);
+	assert_int_equal(plan->nsvcs, 80);
+	metrics_plan_free(plan);
+}
+
 int
 main(void)
 {
@@ -243,6 +263,7 @@ main(void)
 		cmocka_unit_test(cloudwatch_parse_describe_alarms__canned__firing_first_sanitized),
 		cmocka_unit_test(cloudwatch_parse_alarm_history__canned__newest_first),
 		cmocka_unit_test(metrics_plan__seed_env__under_500_and_applied),
+		cmocka_unit_test(metrics_plan__many_services__capped_at_500),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
