@@ -189,6 +189,7 @@ engine_call(struct action_engine *e, int env, enum engine_use use,
     struct aws_error *err, struct engine_ids *ids)
 {
 	struct aws_client *c;
+	char *rid = NULL;
 	cJSON *out;
 
 	aws_error_clear(err);
@@ -200,10 +201,13 @@ engine_call(struct action_engine *e, int env, enum engine_use use,
 	else if (svc == AWS_SVC_STS)
 		out = engine_caller_identity(c, err);
 	else
-		out = aws_call_json(c, svc, op, req, err);
-	/* The core leaves the request id in err, on success too. */
-	if (ids != NULL && err->request_id != NULL && *err->request_id != '\0')
-		engine_ids_add(ids, err->request_id);
+		out = aws_call_json_ex(c, svc, op, req, err, &rid);
+	/* Successes name theirs in rid (a fake puts it in err); failures in err. */
+	if (rid == NULL && err->request_id != NULL && *err->request_id != '\0')
+		rid = xstrdup(err->request_id);
+	if (ids != NULL && rid != NULL && *rid != '\0')
+		engine_ids_add(ids, rid);
+	free(rid);
 	if (out != NULL)
 		aws_error_clear(err);	/* success: nothing for callers to free */
 	return out;

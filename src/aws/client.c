@@ -684,6 +684,19 @@ cJSON *
 aws_call_json(struct aws_client *c, enum aws_service_id svc,
     const char *operation, const cJSON *request, struct aws_error *err)
 {
+	return aws_call_json_ex(c, svc, operation, request, err, NULL);
+}
+
+/*
+ * As aws_call_json(); when request_id is not NULL it receives the
+ * x-amzn-RequestId of a successful answer (caller frees; NULL when the
+ * service sent none).  Failures keep theirs in err->request_id.
+ */
+cJSON *
+aws_call_json_ex(struct aws_client *c, enum aws_service_id svc,
+    const char *operation, const cJSON *request, struct aws_error *err,
+    char **request_id)
+{
 	const struct aws_service *s;
 	struct http_response	 resp;
 	char			*body, *target, *ctype;
@@ -711,9 +724,13 @@ aws_call_json(struct aws_client *c, enum aws_service_id svc,
 	target = xasprintf("%s.%s", s->target_prefix, operation);
 	ctype = xasprintf("application/x-amz-json-%s", s->json_version);
 	memset(&resp, 0, sizeof resp);
+	if (request_id != NULL)
+		*request_id = NULL;
 	if (client_send(c, s, operation, ctype, target, body, strlen(body),
 	    &resp, err) == 0) {
 		usage_count_success(svc, operation, request);
+		if (request_id != NULL)
+			*request_id = xstrdup(resp.request_id);
 		if (client_body_empty(resp.body.data, resp.body.len))
 			out = cJSON_CreateObject();
 		else {

@@ -55,6 +55,11 @@ bool aws_client_read_only(const struct aws_client *c);
  */
 cJSON *aws_call_json(struct aws_client *c, enum aws_service_id svc,
     const char *operation, const cJSON *request, struct aws_error *err);
+/* As aws_call_json, and *request_id (caller frees) gets the successful
+ * answer's request id (actions record it in the audit log). */
+cJSON *aws_call_json_ex(struct aws_client *c, enum aws_service_id svc,
+    const char *operation, const cJSON *request, struct aws_error *err,
+    char **request_id);
 
 /*
  * Call a query-protocol operation (STS).  params: NULL-terminated list

@@ -174,6 +174,10 @@ class Actions(ActionTest):
         ident = self.sim.client("sts").get_caller_identity()["Arn"]
         self.assertEqual(recs[1]["caller_arn"], ident)
         self.assertEqual(len(recs[1]["api_calls"]), 2)
+        # CreateAutoScalingConfiguration and UpdateService request ids.
+        self.assertEqual(len(recs[1]["request_ids"]), 2)
+        for rid in recs[1]["request_ids"]:
+            self.assertRegex(rid, r"^[0-9a-f-]{8,}$")
         self.assertEqual(len(self.mutations()), 2)
         mode = os.stat(self.audit).st_mode & 0o777
         self.assertEqual(mode, 0o600)
