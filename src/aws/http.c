@@ -204,8 +204,17 @@ http_fail(struct aws_error *err, CURLcode rc, const struct http_request *req,
 		    "cannot resolve the host of %s: %s", url, detail);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
+		/*
+		 * A reused connection reports no connect time, so ask curl's
+		 * message too: "Failed to connect ... Timeout was reached",
+		 * "Connection timed out" and "Resolving timed out" come from
+		 * the connect phase, "Operation timed out" from later.
+		 */
 		curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_time);
-		if (connect_time == 0) {
+		if (strstr(errbuf, "Failed to connect") != NULL ||
+		    strstr(errbuf, "Connection timed out") != NULL ||
+		    strstr(errbuf, "Resolving timed out") != NULL ||
+		    (connect_time == 0 && *errbuf == '\0')) {
 			secs = http_seconds(connect_ms);
 			aws_error_set(err, AWS_ERR_TRANSPORT, "ConnectTimeout",
 			    0, "timed out after %s connecting to %s", secs, url);

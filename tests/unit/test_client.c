@@ -654,6 +654,56 @@ call_json__nothing_listening__cannot_connect_names_endpoint(void **state)
 }
 
 static void
+call_json__listener_never_accepts__connect_timeout(void **state)
+{
+	struct aws_client_config cfg;
+	struct aws_client *c;
+	struct aws_error err = { 0 };
+	struct sockaddr_in sa;
+	int		 fd, port, filler[4], i;
+	char		*url, *cause = NULL, *want;
+
+	/* A full accept queue: the kernel drops further SYNs. */
+	memset(&sa, 0, sizeof sa);
+	fd = listen_loopback(&port);
+	close(fd);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((uint16_t)port);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(fd, 0), 0);
+	for (i = 0; i < 4; i++) {
+		filler[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(filler[i], (struct sockaddr *)&sa, sizeof sa);
+	}
+	usleep(100000);
+
+	url = xasprintf("http://127.0.0.1:%d", port);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.region = "us-west-2";
+	cfg.endpoint_url = url;
+	cfg.connect_timeout_ms = 300;
+	cfg.timeout_ms = 5000;
+	cfg.max_attempts = 1;
+	c = aws_client_new(&cfg, &cause);
+	assert_non_null(c);
+	assert_null(aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL,
+	    &err));
+	assert_int_equal(err.kind, AWS_ERR_TRANSPORT);
+	assert_string_equal(err.code, "ConnectTimeout");
+	want = xasprintf("timed out after 0.3 s connecting to %s", url);
+	assert_string_equal(err.message, want);
+	free(want);
+	free(url);
+	aws_error_clear(&err);
+	aws_client_free(c);
+	for (i = 0; i < 4; i++)
+		close(filler[i]);
+	close(fd);
+}
+
+static void
 call_json__read_only__refused_before_credentials_or_io(void **state)
 {
 	static const struct reply r[] = {
@@ -1156,6 +1206,7 @@ main(void)
 		cmocka_unit_test(call_json__truncated_body__transport_error_retried),
 		cmocka_unit_test(call_json__server_hangs__timeout_names_endpoint),
 		cmocka_unit_test(call_json__nothing_listening__cannot_connect_names_endpoint),
+		cmocka_unit_test(call_json__listener_never_accepts__connect_timeout),
 		cmocka_unit_test(call_json__read_only__refused_before_credentials_or_io),
 		cmocka_unit_test(call_json__no_credentials__credentials_error),
 		cmocka_unit_test(call_json__skewed_clock__corrected_and_retried_once),
