@@ -81,6 +81,49 @@ sim_filter_free(struct sim_filter *f)
 
 /* ---- term patterns ------------------------------------------------------ */
 
+/*
+ * Keep regular expressions to what CloudWatch accepts and what glibc's
+ * regcomp handles in bounded memory: at most 256 bytes, 32 quantifiers,
+ * no stacked quantifiers ("a++", "a{2}*"), bounds no larger than 100.
+ */
+static bool
+regex_ok(const char *re)
+{
+	const char *p;
+	bool prev_quant = false;
+	int nquant = 0;
+
+	if (strlen(re) > 256)
+		return false;
+	for (p = re; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			prev_quant = false;
+			continue;
+		}
+		if (*p == '*' || *p == '+' || *p == '?' || *p == '{') {
+			if (prev_quant || ++nquant > 32)
+				return false;
+			if (*p == '{') {
+				char *end;
+				long v = strtol(p + 1, &end, 10);
+
+				if (v > 100)
+					return false;
+				if (*end == ',' && strtol(end + 1, &end, 10) > 100)
+					return false;
+				if (*end != '}')
+					return false;
+				p = end;
+			}
+			prev_quant = true;
+			continue;
+		}
+		prev_quant = false;
+	}
+	return true;
+}
+
 static int
 parse_terms(struct sim_filter *f, const char *p)
 {
@@ -140,8 +183,8 @@ parse_terms(struct sim_filter *f, const char *p)
 		t->kind = kind;
 		t->text = buf_steal(&b);
 		if (regex) {
-			if (regcomp(&t->re, t->text, REG_EXTENDED | REG_NOSUB)
-			    != 0) {
+			if (!regex_ok(t->text) || regcomp(&t->re, t->text,
+			    REG_EXTENDED | REG_NOSUB) != 0) {
 				free(t->text);
 				goto bad;
 			}

@@ -402,7 +402,7 @@ static const char *hostile_agents[] = {
 	"Mozilla/5.0 \x1b[2J\x1b[H\x1b[31mSYSTEM COMPROMISED\x1b[0m",
 	"\x1b]0;pwned terminal title\x07Mozilla/5.0",
 	"python-requests/2.31.0 \x1b]52;c;cm0gLXJmIH4v\x07",
-	"curl/8.5.0 \xe2\x80\xae" "exe.txt\xe2\x80\xac",
+	"curl/8.5.0 \342\200\256exe.txt\342\200\254",
 	"Bot\xe2\x80\x8b\xe2\x80\x8b\xe2\x80\x8d/1.0 (zero\xe2\x80\x8bwidth)",
 	"Mozilla/5.0\r\nX-Injected: 1",
 };

@@ -137,6 +137,8 @@ parse__malformed__invalid_filter_pattern(void **state)
 	assert_true(bad("{ ($.a = 1 }"));
 	assert_true(bad("{ $.a = 1 } trailing"));
 	assert_true(bad("%[unclosed%"));
+	assert_true(bad("%a+++++++++++++++++++++++++%"));	/* regcomp blowup */
+	assert_true(bad("%(a{1000}){1000}%"));
 	assert_true(bad("[ip, user]"));
 	assert_true(bad("{ (((((((((((((((((((((((((((((((((((((((((($.a = 1)"
 	    "))))))))))))))))))))))))))))))))))))))))) }"));
