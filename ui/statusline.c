@@ -1,5 +1,6 @@
 /* The bottom line: prompt, messages, API calls and spend, data freshness. */
 #include <curses.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,9 +28,13 @@ prompt_draw(struct ui *ui, int y)
 	ui_put(ui, y, x + tw, 1, UC_SELECT, " ");
 }
 
-/* The worst error among the environment's snapshots, or NULL. */
+/*
+ * The last error among the environment's snapshots, or NULL; *oldest
+ * receives the fetch time of its oldest live source (state, metrics,
+ * alarms), 0 when one has no data yet.
+ */
 static const char *
-env_stale(struct ui *ui, int *nstale)
+env_stale(struct ui *ui, int *nstale, int64_t *oldest)
 {
 	static char why[32];
 	struct snapshot *s;
@@ -37,10 +42,17 @@ env_stale(struct ui *ui, int *nstale)
 	const char *r = NULL;
 
 	*nstale = 0;
+	*oldest = INT64_MAX;
 	for (src = 0; src < SRC_COUNT; src++) {
 		if (src == SRC_DETAIL)
 			continue;
 		s = store_acquire(ui->st, ui->env, (enum source)src);
+		if (src != SRC_COST) {
+			int64_t f = s != NULL ? s->fetched_at_ms : 0;
+
+			if (f < *oldest)
+				*oldest = f;
+		}
 		if (s != NULL && s->error != NULL) {
 			(*nstale)++;
 			snprintf(why, sizeof why, "%s", s->error_short != NULL ?
@@ -56,9 +68,10 @@ void
 statusline_draw(struct ui *ui, int y)
 {
 	struct aws_usage u;
-	char left[128], mid[160], right[64], money[32];
+	char left[128], mid[160], right[64], money[32], age[32];
 	const char *why;
 	int w = ui->cols, x, nstale;
+	int64_t oldest;
 
 	if (ui->prompt.active) {
 		prompt_draw(ui, y);
@@ -87,9 +100,14 @@ statusline_draw(struct ui *ui, int y)
 		    "  %llu throttled", (unsigned long long)u.throttles);
 	x += ui_put(ui, y, x, w - x, UC_STATUS, mid);
 
-	why = env_stale(ui, &nstale);
+	why = env_stale(ui, &nstale, &oldest);
 	if (why != NULL && x + 20 < w)
 		x += ui_putf(ui, y, x, w - x, UC_WARN, "  stale: %s", why);
+	else if (oldest > 0 && oldest != INT64_MAX && x + 40 < w) {
+		/* Age of the oldest data on screen: the number to distrust. */
+		fmt_duration((ui->now_ms - oldest) / 1000, age, sizeof age);
+		x += ui_putf(ui, y, x, w - x, UC_STATUS, "  data %s old", age);
+	}
 
 	snprintf(right, sizeof right, "? help  : cmd  q quit ");
 	if (x + text_width(right) + 2 <= w)

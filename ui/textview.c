@@ -67,6 +67,15 @@ textview_draw(struct ui *ui, struct textview *tv, int y, int x, int h, int w)
 			n = text_prefix(p, w, &used);
 			if (n == 0 && *p != '\0')
 				n = 1;	/* never loop on a too-wide char */
+			/* Break after the last space when a word would split. */
+			if (p[n] != '\0' && p[n] != ' ') {
+				size_t k = n;
+
+				while (k > n / 2 && p[k - 1] != ' ')
+					k--;
+				if (k > n / 2)
+					n = k;
+			}
 			part = xstrndup(p, n);
 			ui_put_highlight(ui, y + row++, x, w, tv->colors[i],
 			    part, tv->search);
