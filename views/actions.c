@@ -49,11 +49,12 @@ static struct {
 	bool done;			/* (lock) results are ready */
 	char progress[160];		/* (lock) latest tracking line */
 	bool progress_new;		/* (lock) */
+	int refresh_env;		/* (lock) poll this env now, -1 none */
 	atomic_bool cancel;
 	struct job job;
 	struct action_plan *pending;	/* UI: plan waiting for confirmation */
 	char status[200];		/* UI: line for views */
-} A = { .lock = PTHREAD_MUTEX_INITIALIZER };
+} A = { .lock = PTHREAD_MUTEX_INITIALIZER, .refresh_env = -1 };
 
 static void
 job_clear(struct job *j)
@@ -97,6 +98,9 @@ worker_progress(void *arg, const char *status, int64_t elapsed)
 	    j->label, j->out.operation_id != NULL ? j->out.operation_id : "?",
 	    status, (long long)(elapsed / 1000));
 	A.progress_new = true;
+	/* Once submitted, the new operation belongs on the charts at once. */
+	if (strcmp(status, "submitted") == 0)
+		A.refresh_env = j->env_index;
 	pthread_mutex_unlock(&A.lock);
 	store_wake(A.ui->st);
 }
@@ -240,12 +244,50 @@ confirm_done(struct ui *ui, struct dialog *d, bool ok, void *arg)
 	return true;
 }
 
+/*
+ * Add text to d as lines of at most width columns (plan text is ASCII:
+ * names, ARNs, digests), breaking at spaces where it can; continuation
+ * lines are indented under the first.
+ */
+static void
+add_wrapped(struct dialog *d, enum ui_color c, const char *first,
+    const char *text, int width)
+{
+	size_t len = strlen(text), cut, max;
+	int indent = (int)strlen(first);
+	bool lead = true;
+
+	if (width < indent + 20)
+		width = indent + 20;
+	max = (size_t)(width - indent);
+	do {
+		cut = len;
+		if (cut > max) {
+			cut = max;
+			while (cut > max / 2 && text[cut] != ' ')
+				cut--;
+			if (text[cut] != ' ')
+				cut = max;
+		}
+		dialog_add_line(d, c, "%-*s%.*s", indent, lead ? first : "",
+		    (int)cut, text);
+		lead = false;
+		text += cut;
+		len -= cut;
+		while (*text == ' ') {
+			text++;
+			len--;
+		}
+	} while (len > 0);
+}
+
 static void
 confirm_open(struct ui *ui, struct action_plan *p)
 {
 	const struct aws_service *s;
 	struct dialog *d;
-	char *title;
+	char *title, *text, num[32];
+	int w = ui->cols - 8 > 116 ? 116 : ui->cols - 8;
 	size_t i;
 
 	title = xasprintf("%s %s in %s", action_kind_name(p->kind),
@@ -255,17 +297,19 @@ confirm_open(struct ui *ui, struct action_plan *p)
 	free(title);
 	if (p->from_env != NULL)
 		dialog_add_line(d, UC_NORMAL, "from:    %s", p->from_env);
-	dialog_add_line(d, UC_DIM, "before:  %s", p->before);
-	dialog_add_line(d, UC_ACCENT, "after:   %s", p->after);
+	add_wrapped(d, UC_DIM, "before:  ", p->before, w);
+	add_wrapped(d, UC_ACCENT, "after:   ", p->after, w);
 	dialog_add_line(d, UC_NORMAL, "API calls:");
 	for (i = 0; i < p->ncalls; i++) {
 		s = aws_service_get(p->calls[i].svc);
-		dialog_add_line(d, UC_NORMAL, " %zu. %s %s %s", i + 1,
-		    s != NULL ? s->name : "?", p->calls[i].operation,
-		    p->calls[i].summary);
+		snprintf(num, sizeof num, " %zu. ", i + 1);
+		text = xasprintf("%s %s %s", s != NULL ? s->name : "?",
+		    p->calls[i].operation, p->calls[i].summary);
+		add_wrapped(d, UC_NORMAL, num, text, w);
+		free(text);
 	}
 	for (i = 0; i < p->nwarnings; i++)
-		dialog_add_line(d, UC_WARN, "! %s", p->warnings[i]);
+		add_wrapped(d, UC_WARN, "! ", p->warnings[i], w);
 	if (p->production) {
 		dialog_add_line(d, UC_BAD, "%s is production: type its name to "
 		    "confirm", p->env);
@@ -456,8 +500,11 @@ actions_frame(struct ui *ui)
 	struct action_history h;
 	bool done, fresh;
 	char line[160];
+	int refresh;
 
 	pthread_mutex_lock(&A.lock);
+	refresh = A.refresh_env;
+	A.refresh_env = -1;
 	done = A.done;
 	fresh = A.progress_new;
 	A.progress_new = false;
@@ -469,6 +516,8 @@ actions_frame(struct ui *ui)
 		snprintf(A.status, sizeof A.status, "%s", line);
 		ui_message(ui, false, "%s", line);
 	}
+	if (refresh >= 0 && ui->poller != NULL)
+		poller_refresh_now(ui->poller, refresh);
 	if (!done)
 		return;
 	if (A.thread_started) {
