@@ -157,14 +157,27 @@ aws_cmd_sts_json(const char *action, const char *xml)
 	return NULL;
 }
 
+/*
+ * Pretty-print with two-space indents.  cJSON indents with tabs and
+ * puts a tab after each colon; a raw tab never occurs inside a string
+ * (cJSON escapes it), so every tab is layout.
+ */
 static void
 aws_cmd_print(const cJSON *j)
 {
-	char	*s = cJSON_Print(j);
+	char	*s = cJSON_Print(j), *p;
 
 	if (s == NULL)
 		fatal("cJSON_Print failed");
-	printf("%s\n", s);
+	for (p = s; *p != '\0'; p++) {
+		if (*p != '\t')
+			putchar(*p);
+		else if (p > s && p[-1] == ':')
+			putchar(' ');
+		else
+			fputs("  ", stdout);
+	}
+	putchar('\n');
 	free(s);
 }
 
