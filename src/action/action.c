@@ -926,6 +926,14 @@ exec_calls(struct exec_ctx *x)
 	if (resp == NULL) {
 		r = exec_failed(x, op, optype, &err);
 		aws_error_clear(&err);
+		if (p->retag != NULL && r != ACTION_APPLIED_AFTER_TIMEOUT) {
+			/* The tag already moved: say so, the next deploy uses it. */
+			m = x->out->message;
+			x->out->message = xasprintf("%s; note: tag %s already "
+			    "points to %s (PutImage succeeded)", m, p->retag,
+			    p->target_digest);
+			free(m);
+		}
 		return r;
 	}
 	aws_error_clear(&err);

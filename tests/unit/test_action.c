@@ -67,6 +67,7 @@ struct fake {
 	char mutations[16][48];		/* names of mutating calls, in order */
 	const char *timeout_op;		/* answer this op with a timeout ... */
 	bool timeout_applies;		/* ... after applying it (or not) */
+	const char *fail_op;		/* answer this op with AccessDenied */
 	bool advance_ops;		/* ListOperations finishes ops */
 };
 
@@ -210,6 +211,12 @@ fake_call(void *arg, struct aws_client *client, enum aws_service_id svc,
 		if (F.mutating < 16)
 			snprintf(F.mutations[F.mutating], 48, "%s", op);
 		F.mutating++;
+	}
+	if (F.fail_op != NULL && strcmp(op, F.fail_op) == 0) {
+		cJSON_Delete(out);
+		aws_error_set(err, AWS_ERR_SERVICE, "AccessDeniedException", 403,
+		    "not authorized to perform %s", op);
+		return NULL;
 	}
 	if (F.timeout_op != NULL && strcmp(op, F.timeout_op) == 0 &&
 	    !F.timeout_applies) {
@@ -921,6 +928,52 @@ promote__to_tag_tracking_prod__retag_then_start_deployment(void **state)
 }
 
 static void
+promote__start_deployment_denied__not_applied_says_tag_moved(void **state)
+{
+	struct action_engine *e = engine();
+	struct action_request req = { .kind = ACTION_PROMOTE, .env = "prod",
+	    .service = "api", .from_env = "staging" };
+	struct action_outcome out;
+	struct action_plan *p;
+	cJSON *r[4];
+	size_t n;
+
+	F.fail_op = "StartDeployment";
+	p = preview_ok(e, &req);
+	assert_int_equal(action_execute(e, p, "prod", &out), ACTION_NOT_APPLIED);
+	assert_non_null(strstr(out.message, "AccessDeniedException"));
+	assert_non_null(strstr(out.message, "tag prod already points to " D2));
+	n = audit_records(r, 4);
+	assert_int_equal(n, 2);
+	assert_string_equal(rec(r[1], "result"), "not-applied");
+	assert_non_null(strstr(rec(r[1], "error"), "AccessDenied"));
+	records_free(r, n);
+	action_outcome_clear(&out);
+	action_plan_free(p);
+	action_engine_free(e);
+}
+
+static void
+scale__create_revision_denied__update_service_not_sent(void **state)
+{
+	struct action_engine *e = engine();
+	struct action_request req = { .kind = ACTION_SCALE, .env = "dev",
+	    .service = "api", .max_size = 9 };
+	struct action_outcome out;
+	struct action_plan *p;
+
+	F.fail_op = "CreateAutoScalingConfiguration";
+	p = preview_ok(e, &req);
+	assert_int_equal(action_execute(e, p, "yes", &out), ACTION_NOT_APPLIED);
+	assert_non_null(strstr(out.message, "UpdateService was not sent"));
+	assert_int_equal(F.update_service, 0);
+	assert_int_equal(F.mutating, 1);
+	action_outcome_clear(&out);
+	action_plan_free(p);
+	action_engine_free(e);
+}
+
+static void
 pause_resume__state_rules__refused_when_not_applicable(void **state)
 {
 	struct action_engine *e = engine();
@@ -1117,6 +1170,8 @@ main(void)
 		T(rollback__named_digest__update_service_by_digest),
 		T(promote__dev_to_staging__deploys_dev_digest),
 		T(promote__to_tag_tracking_prod__retag_then_start_deployment),
+		T(promote__start_deployment_denied__not_applied_says_tag_moved),
+		T(scale__create_revision_denied__update_service_not_sent),
 		T(pause_resume__state_rules__refused_when_not_applicable),
 		T(plan_json__round_trip__same_plan),
 		T(track__operation__progress_until_succeeded),
