@@ -336,5 +336,109 @@ class MotoTest(unittest.TestCase):
         self.assertIn("usage: momentum-console aws", p.stdout)
 
 
+def _self_signed_cert(directory):
+    """A certificate for IP 127.0.0.1 only (cryptography comes with moto)."""
+    import datetime
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None),
+                           critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path = os.path.join(directory, "cert.pem")
+    key_path = os.path.join(directory, "key.pem")
+    with open(cert_path, "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM,
+                                  serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+class TlsTest(unittest.TestCase):
+    """TLS is always verified; AWS_CA_BUNDLE adds a trusted CA."""
+
+    @classmethod
+    def setUpClass(cls):
+        import http.server
+        import ssl
+        import threading
+        tl.require(tl.have_module("cryptography"),
+                   "python3 cryptography is not installed")
+        if not os.access(tl.console_bin(), os.X_OK):
+            raise AssertionError(f"no console binary at {tl.console_bin()}")
+        cls.home = tempfile.mkdtemp(prefix="momentum-tls-")
+        cls.cert, key = _self_signed_cert(cls.home)
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", 0))
+                self.rfile.read(n)
+                body = b'{"logGroups": [{"logGroupName": "tls-ok"}]}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        cls.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cls.cert, key)
+        cls.httpd.socket = ctx.wrap_socket(cls.httpd.socket, server_side=True)
+        cls.port = cls.httpd.server_address[1]
+        cls.thread = threading.Thread(target=cls.httpd.serve_forever,
+                                      daemon=True)
+        cls.thread.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.httpd.shutdown()
+        cls.httpd.server_close()
+        shutil.rmtree(cls.home, ignore_errors=True)
+
+    def run_logs(self, host, **extra):
+        env = tl.clean_aws_env(self.home, {
+            "AWS_REGION": REGION, "AWS_ACCESS_KEY_ID": "AKIATLSTEST",
+            "AWS_SECRET_ACCESS_KEY": "tls-test-secret",
+            "AWS_ENDPOINT_URL": f"https://{host}:{self.port}"})
+        env.update(extra)
+        return tl.run_console(["aws", "logs", "DescribeLogGroups"], env)
+
+    def test_self_signed__no_ca_bundle__refused_naming_endpoint(self):
+        p = self.run_logs("127.0.0.1")
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("momentum-console: TLSError: TLS failed talking to "
+                      f"https://127.0.0.1:{self.port}", p.stderr)
+
+    def test_ca_bundle__trusted__call_succeeds(self):
+        p = self.run_logs("127.0.0.1", AWS_CA_BUNDLE=self.cert)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["logGroups"][0]["logGroupName"],
+                         "tls-ok")
+
+    def test_ca_bundle__wrong_host_name__refused(self):
+        # The certificate names 127.0.0.1, not localhost: host checking is on.
+        p = self.run_logs("localhost", AWS_CA_BUNDLE=self.cert)
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("TLSError", p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
