@@ -242,14 +242,16 @@ aws_error_is_throttle(const struct aws_error *e)
 
 /*
  * True when another attempt may succeed: throttling, transient codes,
- * HTTP 500/502/503/504, and transport failures.
+ * HTTP 500/502/503/504, and transport failures other than a
+ * certificate that failed verification.
  */
 bool
 aws_error_is_retryable(const struct aws_error *e)
 {
 	switch (e->kind) {
 	case AWS_ERR_TRANSPORT:
-		return true;
+		/* An untrusted certificate stays untrusted. */
+		return e->code == NULL || strcmp(e->code, "TLSVerifyFailed") != 0;
 	case AWS_ERR_SERVICE:
 		break;
 	default:

@@ -226,10 +226,14 @@ http_fail(struct aws_error *err, CURLcode rc, const struct http_request *req,
 		free(secs);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
+		aws_error_set(err, AWS_ERR_TRANSPORT, "TLSError", 0,
+		    "TLS failed talking to %s: %s", url, detail);
+		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
-		aws_error_set(err, AWS_ERR_TRANSPORT, "TLSError", 0,
+		/* Not retried: a certificate does not fix itself. */
+		aws_error_set(err, AWS_ERR_TRANSPORT, "TLSVerifyFailed", 0,
 		    "TLS failed talking to %s: %s", url, detail);
 		break;
 	case CURLE_PARTIAL_FILE:

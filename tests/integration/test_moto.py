@@ -424,7 +424,7 @@ class TlsTest(unittest.TestCase):
     def test_self_signed__no_ca_bundle__refused_naming_endpoint(self):
         p = self.run_logs("127.0.0.1")
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertIn("momentum-console: TLSError: TLS failed talking to "
+        self.assertIn("momentum-console: TLSVerifyFailed: TLS failed talking to "
                       f"https://127.0.0.1:{self.port}", p.stderr)
 
     def test_ca_bundle__trusted__call_succeeds(self):
@@ -437,7 +437,7 @@ class TlsTest(unittest.TestCase):
         # The certificate names 127.0.0.1, not localhost: host checking is on.
         p = self.run_logs("localhost", AWS_CA_BUNDLE=self.cert)
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertIn("TLSError", p.stderr)
+        self.assertIn("TLSVerifyFailed", p.stderr)
 
 
 if __name__ == "__main__":

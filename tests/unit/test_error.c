@@ -216,6 +216,11 @@ is_retryable__transient_and_status__retry(void **state)
 	assert_string_equal(aws_error_short(&e), "unreachable");
 	aws_error_set(&e, AWS_ERR_TRANSPORT, "ReadTimeout", 0, "x");
 	assert_string_equal(aws_error_short(&e), "timeout");
+	assert_true(aws_error_is_retryable(&e));
+	aws_error_set(&e, AWS_ERR_TRANSPORT, "TLSError", 0, "x");
+	assert_true(aws_error_is_retryable(&e));
+	aws_error_set(&e, AWS_ERR_TRANSPORT, "TLSVerifyFailed", 0, "x");
+	assert_false(aws_error_is_retryable(&e));
 	aws_error_set(&e, AWS_ERR_READ_ONLY, "ReadOnlyMode", 0, "x");
 	assert_false(aws_error_is_retryable(&e));
 	assert_string_equal(aws_error_short(&e), "read-only");
