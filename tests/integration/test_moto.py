@@ -440,5 +440,55 @@ class TlsTest(unittest.TestCase):
         self.assertIn("TLSVerifyFailed", p.stderr)
 
 
+class ProxyTest(unittest.TestCase):
+    """http_proxy from the environment is used (libcurl's own handling)."""
+
+    def test_http_proxy__env__request_goes_through_proxy(self):
+        import http.server
+        import threading
+        if not os.access(tl.console_bin(), os.X_OK):
+            raise AssertionError(f"no console binary at {tl.console_bin()}")
+        seen = []
+
+        class Proxy(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", 0))
+                self.rfile.read(n)
+                seen.append((self.requestline, self.headers.get("Host"),
+                             self.headers.get("Authorization", "")))
+                body = b'{"repositories": []}'
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        home = tempfile.mkdtemp(prefix="momentum-proxy-")
+        try:
+            env = tl.clean_aws_env(home, {
+                "AWS_REGION": REGION, "AWS_ACCESS_KEY_ID": "AKIAPROXYTEST",
+                "AWS_SECRET_ACCESS_KEY": "proxy-test-secret",
+                "AWS_ENDPOINT_URL_ECR": "http://ecr.momentum-test.invalid",
+                "http_proxy":
+                    f"http://127.0.0.1:{httpd.server_address[1]}"})
+            p = tl.run_console(["aws", "ecr", "DescribeRepositories"], env)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(json.loads(p.stdout), {"repositories": []})
+            self.assertEqual(len(seen), 1)
+            line, host, auth = seen[0]
+            self.assertEqual(line, "POST http://ecr.momentum-test.invalid/ "
+                             "HTTP/1.1")
+            self.assertEqual(host, "ecr.momentum-test.invalid")
+            self.assertIn("/us-east-1/ecr/aws4_request", auth)
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+            shutil.rmtree(home, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
