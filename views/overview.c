@@ -267,6 +267,65 @@ draw_alarms(struct ui *ui, int y, int x, int h, int w, struct snapshot *as)
 	return row - y;
 }
 
+/* Operations of every service, newest first. */
+struct op_ref {
+	const struct service_info *si;
+	const struct op_info *op;
+};
+
+static int
+op_ref_cmp(const void *a, const void *b)
+{
+	const struct op_ref *x = a, *y = b;
+
+	if (x->op->started_at != y->op->started_at)
+		return x->op->started_at > y->op->started_at ? -1 : 1;
+	return strcmp(x->si->role ? x->si->role : "", y->si->role ?
+	    y->si->role : "");
+}
+
+static int
+draw_ops(struct ui *ui, int y, int x, int h, int w, struct snapshot *ss)
+{
+	struct services_data *sd = view_data(ss);
+	struct op_ref *refs;
+	const struct op_info *o;
+	char when[32], took[32];
+	size_t i, k, n = 0, total = 0;
+	int row = y + 1;
+	int64_t now = ui->now_ms / 1000;
+
+	if (sd == NULL || h < 2)
+		return 0;
+	for (i = 0; i < sd->n; i++)
+		total += sd->svcs[i].nops;
+	if (total == 0)
+		return 0;
+	refs = xcalloc(total, sizeof *refs);
+	for (i = 0; i < sd->n; i++)
+		for (k = 0; k < sd->svcs[i].nops; k++) {
+			refs[n].si = &sd->svcs[i];
+			refs[n].op = &sd->svcs[i].ops[k];
+			n++;
+		}
+	qsort(refs, n, sizeof *refs, op_ref_cmp);
+	ui_pane_header(ui, y, x, w, "recent operations", ss);
+	for (i = 0; i < n && row < y + h; i++, row++) {
+		o = refs[i].op;
+		fmt_age(now - o->started_at, when, sizeof when);
+		fmt_duration((o->ended_at > 0 ? o->ended_at : now) -
+		    o->started_at, took, sizeof took);
+		ui_put_cell(ui, row, x, 10, UC_ACCENT, refs[i].si->role, false);
+		ui_put_cell(ui, row, x + 10, 18, UC_NORMAL, o->type, false);
+		ui_put_cell(ui, row, x + 29, 20, ui_status_color(o->status),
+		    o->status, false);
+		ui_putf(ui, row, x + 50, w - 50, UC_DIM, "%-9s %s %s", when,
+		    o->ended_at > 0 ? "took" : "running", took);
+	}
+	free(refs);
+	return row - y;
+}
+
 static int
 draw_cost(struct ui *ui, int y, int x, int h, int w, struct snapshot *cs)
 {
@@ -337,6 +396,9 @@ overview_draw(struct ui *ui, int y, int x, int h, int w)
 	if (y > bottom - 2)
 		y = bottom - 2;
 	draw_cost(ui, y, x + 1, 2, w - 2, cs);
+	y += 3;
+	if (y + 3 < bottom)
+		draw_ops(ui, y, x + 1, bottom - y, w - 2, ss);
 
 	snapshot_unref(ss);
 	snapshot_unref(ms);

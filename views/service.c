@@ -170,7 +170,7 @@ service_draw(struct ui *ui, int y, int x, int h, int w)
 	const struct service_info *si;
 	const struct service_metrics *sm = NULL;
 	struct chart_marker marks[MAX_MARKERS];
-	struct chart ch[4];
+	struct chart ch[6];
 	size_t nm = 0, i;
 	int64_t start = 0, end = 0;
 	int opsh, chh, cols, cw, k, nch;
@@ -224,7 +224,7 @@ service_draw(struct ui *ui, int y, int x, int h, int w)
 		opsh = (int)si->nops + 2;
 	chh = h - 4 - opsh;
 	cols = w >= 70 ? 2 : 1;
-	nch = chh >= 10 ? 4 : 2;
+	nch = chh >= 27 ? 6 : chh >= 10 ? 4 : 2;
 	if (cols == 1)
 		nch = chh >= 20 ? 4 : 2;
 	memset(ch, 0, sizeof ch);
@@ -237,9 +237,15 @@ service_draw(struct ui *ui, int y, int x, int h, int w)
 	ch[3].title = "CPU %";
 	ch[3].fmt = fmt_pct;
 	ch[3].max = 100;
-	for (k = 0; k < 4; k++) {
-		static const enum metric_kind kinds[4] = { MET_REQUESTS,
-			MET_LAT_P99, MET_5XX_PCT, MET_CPU };
+	ch[4].title = "memory %";
+	ch[4].fmt = fmt_pct;
+	ch[4].max = 100;
+	ch[5].title = "active instances";
+	ch[5].fmt = fmt_num;
+	for (k = 0; k < 6; k++) {
+		static const enum metric_kind kinds[6] = { MET_REQUESTS,
+			MET_LAT_P99, MET_5XX_PCT, MET_CPU, MET_MEM,
+			MET_INSTANCES };
 
 		ch[k].s = sm != NULL ? &sm->s[kinds[k]] : NULL;
 		ch[k].start = start;
