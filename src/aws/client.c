@@ -17,14 +17,14 @@
 #include "aws/sigv4.h"
 #include "util/util.h"
 
-#define CLIENT_DEBUG_BODY_MAX	4096
+#define CLIENT_DEBUG_BODY_MAX 4096
 
 /* Where one service lives, split the way signing needs it. */
 struct client_endpoint {
-	char	*configured;	/* as resolved, for messages */
-	char	*url;		/* scheme://host[:port]/path we POST to */
-	char	*host;		/* Host header value */
-	char	*path;		/* request path, "/" at least */
+	char *configured; /* as resolved, for messages */
+	char *url;        /* scheme://host[:port]/path we POST to */
+	char *host;       /* Host header value */
+	char *path;       /* request path, "/" at least */
 };
 
 /*
@@ -33,22 +33,22 @@ struct client_endpoint {
  * env is set by tests before any call.
  */
 struct aws_client {
-	char			*name;
-	struct aws_profile	*profile;
-	char			*region;
-	struct client_endpoint	 ep[AWS_SVC_COUNT];
+	char *name;
+	struct aws_profile *profile;
+	char *region;
+	struct client_endpoint ep[AWS_SVC_COUNT];
 	struct aws_creds_provider *creds;
-	long			 connect_timeout_ms;
-	long			 timeout_ms;
-	int			 max_attempts;
-	struct retry_env	 env;
-	struct retry_quota	 quota;
-	atomic_bool		 read_only;
-	atomic_long		 skew_s;	/* server - local, seconds */
+	long connect_timeout_ms;
+	long timeout_ms;
+	int max_attempts;
+	struct retry_env env;
+	struct retry_quota quota;
+	atomic_bool read_only;
+	atomic_long skew_s; /* server - local, seconds */
 };
 
 /* The process-wide switch: once on, stays on (--read-only, --wallboard). */
-static atomic_bool	client_global_read_only;
+static atomic_bool client_global_read_only;
 
 void
 aws_set_global_read_only(void)
@@ -72,7 +72,7 @@ bool
 aws_client_read_only(const struct aws_client *c)
 {
 	return aws_global_read_only() ||
-	    (c != NULL && atomic_load(&((struct aws_client *)c)->read_only));
+	       (c != NULL && atomic_load(&((struct aws_client *)c)->read_only));
 }
 
 /*
@@ -82,7 +82,7 @@ aws_client_read_only(const struct aws_client *c)
  */
 bool
 aws_op_allowed(const struct aws_client *c, enum aws_service_id svc,
-    const char *operation)
+               const char *operation)
 {
 	if (!aws_client_read_only(c))
 		return true;
@@ -118,21 +118,22 @@ aws_client_endpoint(const struct aws_client *c, enum aws_service_id svc)
 /* ---- debug output --------------------------------------------------- */
 
 static const char *const debug_secret_headers[] = {
-	"authorization", "x-amz-security-token", "proxy-authorization",
-	"cookie", "set-cookie",
+    "authorization", "x-amz-security-token", "proxy-authorization",
+    "cookie",        "set-cookie",
 };
 
 static const char *const debug_secret_fields[] = {
-	"SecretAccessKey", "SessionToken", "authorizationToken", "Password",
-	"SecretString", "aws_secret_access_key", "aws_session_token", "Token",
+    "SecretAccessKey",   "SessionToken", "authorizationToken",
+    "Password",          "SecretString", "aws_secret_access_key",
+    "aws_session_token", "Token",
 };
 
 /* "Authorization: [redacted]" for secret headers.  Caller frees. */
 char *
 debug_redact_header(const char *line)
 {
-	const char	*colon = strchr(line, ':');
-	size_t		 n, i;
+	const char *colon = strchr(line, ':');
+	size_t n, i;
 
 	if (colon == NULL)
 		return xstrdup(line);
@@ -148,7 +149,7 @@ debug_redact_header(const char *line)
 static bool
 debug_is_secret_field(const char *name, size_t n)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < nitems(debug_secret_fields); i++) {
 		if (strlen(debug_secret_fields[i]) == n &&
@@ -166,8 +167,8 @@ debug_is_secret_field(const char *name, size_t n)
 char *
 debug_redact_body(const char *body, size_t len)
 {
-	struct buf	 b = { 0 };
-	size_t		 i = 0, j, k;
+	struct buf b = {0};
+	size_t i = 0, j, k;
 
 	while (i < len) {
 		if (body[i] == '"') {
@@ -185,13 +186,15 @@ debug_redact_body(const char *body, size_t len)
 				i = j + 1;
 				continue;
 			}
-			for (k = j + 1; k < len && isspace((unsigned char)body[k]); k++)
+			for (k = j + 1;
+			     k < len && isspace((unsigned char)body[k]); k++)
 				;
 			if (k >= len || body[k] != ':') {
 				i = j + 1;
 				continue;
 			}
-			for (k++; k < len && isspace((unsigned char)body[k]); k++)
+			for (k++; k < len && isspace((unsigned char)body[k]);
+			     k++)
 				;
 			if (k >= len || body[k] != '"') {
 				i = j + 1;
@@ -207,7 +210,8 @@ debug_redact_body(const char *body, size_t len)
 		}
 		if (body[i] == '<' && i + 1 < len && body[i + 1] != '/') {
 			for (j = i + 1; j < len && body[j] != '>' &&
-			    body[j] != ' ' && body[j] != '/'; j++)
+			                body[j] != ' ' && body[j] != '/';
+			     j++)
 				;
 			if (j < len && body[j] == '>' &&
 			    debug_is_secret_field(body + i + 1, j - i - 1)) {
@@ -230,7 +234,7 @@ debug_redact_body(const char *body, size_t len)
 static bool
 client_debug(void)
 {
-	const char	*v = getenv("MOMENTUM_DEBUG");
+	const char *v = getenv("MOMENTUM_DEBUG");
 
 	return v != NULL && strcmp(v, "1") == 0;
 }
@@ -238,8 +242,8 @@ client_debug(void)
 static void
 client_debug_body(const char *prefix, const char *body, size_t len)
 {
-	size_t	 n = len < CLIENT_DEBUG_BODY_MAX ? len : CLIENT_DEBUG_BODY_MAX;
-	char	*red, *p;
+	size_t n = len < CLIENT_DEBUG_BODY_MAX ? len : CLIENT_DEBUG_BODY_MAX;
+	char *red, *p;
 
 	if (len == 0)
 		return;
@@ -249,20 +253,20 @@ client_debug_body(const char *prefix, const char *body, size_t len)
 			*p = ' ';
 	}
 	fprintf(stderr, "%s%s%s\n", prefix, red,
-	    len > n ? " [...truncated]" : "");
+	        len > n ? " [...truncated]" : "");
 	free(red);
 }
 
 static void
-client_debug_request(const struct aws_service *s, const char *op,
-    int attempt, const char *url, const char *const *lines, size_t n,
-    const char *body, size_t len)
+client_debug_request(const struct aws_service *s, const char *op, int attempt,
+                     const char *url, const char *const *lines, size_t n,
+                     const char *body, size_t len)
 {
-	char	*red;
-	size_t	 i;
+	char *red;
+	size_t i;
 
 	fprintf(stderr, "momentum-console: > POST %s (%s %s, attempt %d)\n",
-	    url, s->name, op, attempt);
+	        url, s->name, op, attempt);
 	for (i = 0; i < n; i++) {
 		red = debug_redact_header(lines[i]);
 		fprintf(stderr, "momentum-console: > %s\n", red);
@@ -274,12 +278,14 @@ client_debug_request(const struct aws_service *s, const char *op,
 static void
 client_debug_response(const struct http_response *r)
 {
-	fprintf(stderr, "momentum-console: < HTTP %ld, %zu bytes, request id "
-	    "%s, date %s%s%s\n", r->status, r->body.len,
-	    r->request_id != NULL ? r->request_id : "-",
-	    r->date != NULL ? r->date : "-",
-	    r->query_error != NULL ? ", query error " : "",
-	    r->query_error != NULL ? r->query_error : "");
+	fprintf(stderr,
+	        "momentum-console: < HTTP %ld, %zu bytes, request id "
+	        "%s, date %s%s%s\n",
+	        r->status, r->body.len,
+	        r->request_id != NULL ? r->request_id : "-",
+	        r->date != NULL ? r->date : "-",
+	        r->query_error != NULL ? ", query error " : "",
+	        r->query_error != NULL ? r->query_error : "");
 	client_debug_body("momentum-console: < ", r->body.data, r->body.len);
 }
 
@@ -287,13 +293,12 @@ client_debug_response(const struct http_response *r)
 
 /* Split an endpoint URL for signing.  -1 with *cause on a bad URL. */
 static int
-client_endpoint_parse(struct client_endpoint *ep, const char *url,
-    char **cause)
+client_endpoint_parse(struct client_endpoint *ep, const char *url, char **cause)
 {
-	CURLU	*u = curl_url();
-	char	*scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
-	int	 rc = -1;
-	bool	 default_port;
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
+	int rc = -1;
+	bool default_port;
 
 	if (u == NULL)
 		fatal("curl_url failed");
@@ -304,15 +309,16 @@ client_endpoint_parse(struct client_endpoint *ep, const char *url,
 		goto out;
 	}
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-		*cause = xasprintf("endpoint URL must be http or https: %s",
-		    url);
+		*cause =
+		    xasprintf("endpoint URL must be http or https: %s", url);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
 		port = NULL;
 	if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
 		path = NULL;
-	default_port = port == NULL ||
+	default_port =
+	    port == NULL ||
 	    (strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0) ||
 	    (strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0);
 	if (default_port)
@@ -340,19 +346,19 @@ out:
 struct aws_client *
 aws_client_new(const struct aws_client_config *cfg, char **cause)
 {
-	struct aws_client	*c;
+	struct aws_client *c;
 	struct aws_creds_options opt;
-	const char		*pname;
-	char			*url, *why = NULL;
-	size_t			 i;
+	const char *pname;
+	char *url, *why = NULL;
+	size_t i;
 
 	*cause = NULL;
 	c = xcalloc(1, sizeof *c);
 	c->name = xstrdup(cfg->name != NULL ? cfg->name : "default");
 	c->connect_timeout_ms = cfg->connect_timeout_ms;
 	c->timeout_ms = cfg->timeout_ms;
-	c->max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts :
-	    RETRY_MAX_ATTEMPTS;
+	c->max_attempts =
+	    cfg->max_attempts > 0 ? cfg->max_attempts : RETRY_MAX_ATTEMPTS;
 	c->env = *retry_env_default();
 	retry_quota_init(&c->quota);
 	atomic_init(&c->read_only, cfg->read_only);
@@ -367,7 +373,7 @@ aws_client_new(const struct aws_client_config *cfg, char **cause)
 	if (c->profile == NULL && pname != NULL && *pname != '\0' &&
 	    strcmp(pname, "default") != 0) {
 		*cause = xasprintf("the config profile (%s) could not be found",
-		    pname);
+		                   pname);
 		goto fail;
 	}
 
@@ -377,7 +383,7 @@ aws_client_new(const struct aws_client_config *cfg, char **cause)
 		c->region = aws_region_resolve(c->profile);
 	if (c->region == NULL) {
 		*cause = xstrdup("no AWS region: set --region, AWS_REGION, "
-		    "AWS_DEFAULT_REGION or region in the profile");
+		                 "AWS_DEFAULT_REGION or region in the profile");
 		goto fail;
 	}
 
@@ -385,10 +391,11 @@ aws_client_new(const struct aws_client_config *cfg, char **cause)
 		const struct aws_service *s = aws_service_get(i);
 
 		url = aws_endpoint_resolve(s, c->region, c->profile,
-		    cfg->endpoint_url);
+		                           cfg->endpoint_url);
 		if (url == NULL) {
-			*cause = xasprintf("no endpoint for %s in region \"%s\"",
-			    s->name, c->region);
+			*cause =
+			    xasprintf("no endpoint for %s in region \"%s\"",
+			              s->name, c->region);
 			goto fail;
 		}
 		if (client_endpoint_parse(&c->ep[i], url, &why) != 0) {
@@ -419,7 +426,7 @@ fail:
 void
 aws_client_free(struct aws_client *c)
 {
-	size_t	i;
+	size_t i;
 
 	if (c == NULL)
 		return;
@@ -454,15 +461,15 @@ client_op_ok(const char *op)
 
 /* Fields of one attempt's request that must outlive signing. */
 struct client_attempt {
-	struct sigv4_header	 sh[8];
-	size_t			 nsh;
-	char			*lines[9];
-	size_t			 nlines;
+	struct sigv4_header sh[8];
+	size_t nsh;
+	char *lines[9];
+	size_t nlines;
 };
 
 static void
 client_attempt_add(struct client_attempt *a, const char *name,
-    const char *value)
+                   const char *value)
 {
 	a->sh[a->nsh].name = name;
 	a->sh[a->nsh].value = value;
@@ -472,7 +479,7 @@ client_attempt_add(struct client_attempt *a, const char *name,
 static void
 client_attempt_free(struct client_attempt *a)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < a->nlines; i++)
 		secret_free(a->lines[i]);
@@ -485,25 +492,24 @@ client_attempt_free(struct client_attempt *a)
  * is signed afresh at the skew-corrected time.
  */
 static int
-client_send(struct aws_client *c, const struct aws_service *s,
-    const char *op, const char *content_type, const char *target,
-    const char *body, size_t body_len, struct http_response *resp,
-    struct aws_error *err)
+client_send(struct aws_client *c, const struct aws_service *s, const char *op,
+            const char *content_type, const char *target, const char *body,
+            size_t body_len, struct http_response *resp, struct aws_error *err)
 {
 	const struct client_endpoint *ep = &c->ep[s->id];
-	struct aws_credentials	 cr;
-	struct aws_error	 aerr;
-	struct sigv4_request	 sreq;
-	struct sigv4_params	 sp;
-	struct http_request	 hreq;
-	struct client_attempt	 a;
-	char			 amz_date[17], *auth, *cause;
-	int			 attempt = 0, acquired = 0, rc;
-	bool			 skew_retried = false, token_retried = false;
-	bool			 is_retry = false, debug = client_debug();
-	long			 skew, off;
-	int64_t			 now;
-	size_t			 i;
+	struct aws_credentials cr;
+	struct aws_error aerr;
+	struct sigv4_request sreq;
+	struct sigv4_params sp;
+	struct http_request hreq;
+	struct client_attempt a;
+	char amz_date[17], *auth, *cause;
+	int attempt = 0, acquired = 0, rc;
+	bool skew_retried = false, token_retried = false;
+	bool is_retry = false, debug = client_debug();
+	long skew, off;
+	int64_t now;
+	size_t i;
 
 	memset(&aerr, 0, sizeof aerr);
 	for (;;) {
@@ -511,9 +517,9 @@ client_send(struct aws_client *c, const struct aws_service *s,
 		memset(&cr, 0, sizeof cr);
 		cause = NULL;
 		if (aws_creds_get(c->creds, &cr, &cause) != 0) {
-			aws_error_set(err, AWS_ERR_CREDENTIALS,
-			    "NoCredentials", 0, "%s", cause != NULL ? cause :
-			    "no credentials");
+			aws_error_set(err, AWS_ERR_CREDENTIALS, "NoCredentials",
+			              0, "%s",
+			              cause != NULL ? cause : "no credentials");
 			free(cause);
 			aws_error_clear(&aerr);
 			return -1;
@@ -531,7 +537,7 @@ client_send(struct aws_client *c, const struct aws_service *s,
 			client_attempt_add(&a, "x-amz-target", target);
 		if (cr.session_token != NULL)
 			client_attempt_add(&a, "x-amz-security-token",
-			    cr.session_token);
+			                   cr.session_token);
 		if (s->id == AWS_SVC_CLOUDWATCH)
 			client_attempt_add(&a, "x-amzn-query-mode", "true");
 
@@ -543,8 +549,8 @@ client_send(struct aws_client *c, const struct aws_service *s,
 		sreq.body = body;
 		sreq.body_len = body_len;
 		memset(&sp, 0, sizeof sp);
-		sp.region = s->fixed_region != NULL ? s->fixed_region :
-		    c->region;
+		sp.region =
+		    s->fixed_region != NULL ? s->fixed_region : c->region;
 		sp.service = s->signing_name;
 		sp.when = (time_t)(now / 1000) + skew;
 		sp.normalize_path = 1;
@@ -552,13 +558,13 @@ client_send(struct aws_client *c, const struct aws_service *s,
 		if (auth == NULL) {
 			aws_credentials_clear(&cr);
 			aws_error_set(err, AWS_ERR_CREDENTIALS, "SigningFailed",
-			    0, "cannot sign %s %s", s->name, op);
+			              0, "cannot sign %s %s", s->name, op);
 			aws_error_clear(&aerr);
 			return -1;
 		}
 		for (i = 0; i < a.nsh; i++)
-			a.lines[a.nlines++] = xasprintf("%s: %s", a.sh[i].name,
-			    a.sh[i].value);
+			a.lines[a.nlines++] =
+			    xasprintf("%s: %s", a.sh[i].name, a.sh[i].value);
 		a.lines[a.nlines++] = xasprintf("Authorization: %s", auth);
 		secret_free(auth);
 		aws_credentials_clear(&cr);
@@ -574,8 +580,8 @@ client_send(struct aws_client *c, const struct aws_service *s,
 		hreq.timeout_ms = c->timeout_ms;
 		if (debug)
 			client_debug_request(s, op, attempt, ep->url,
-			    (const char *const *)a.lines, a.nlines, body,
-			    body_len);
+			                     (const char *const *)a.lines,
+			                     a.nlines, body, body_len);
 
 		aws_error_clear(&aerr);
 		rc = http_perform(&hreq, resp, &aerr);
@@ -583,9 +589,10 @@ client_send(struct aws_client *c, const struct aws_service *s,
 		if (rc == 0) {
 			if (debug)
 				client_debug_response(resp);
-			/* Any answer's Date tells us how far off our clock is. */
-			if (retry_skew_from_date(resp->date,
-			    c->env.now_ms(c->env.ctx), &off))
+			/* Any answer's Date tells us how far off our clock is.
+			 */
+			if (retry_skew_from_date(
+			        resp->date, c->env.now_ms(c->env.ctx), &off))
 				atomic_store(&c->skew_s, off);
 			if (resp->status >= 200 && resp->status < 300) {
 				usage_count_attempt(s->id, op, NULL, is_retry);
@@ -593,13 +600,14 @@ client_send(struct aws_client *c, const struct aws_service *s,
 				return 0;
 			}
 			aws_error_from_response(&aerr, (int)resp->status,
-			    resp->body.data, resp->body.len, resp->query_error,
-			    resp->request_id);
+			                        resp->body.data, resp->body.len,
+			                        resp->query_error,
+			                        resp->request_id);
 			free(aerr.endpoint);
 			aerr.endpoint = xstrdup(ep->configured);
 		} else if (debug)
 			fprintf(stderr, "momentum-console: < %s: %s\n",
-			    aerr.code, aerr.message);
+			        aerr.code, aerr.message);
 		usage_count_attempt(s->id, op, &aerr, is_retry);
 		http_response_free(resp);
 
@@ -619,10 +627,12 @@ client_send(struct aws_client *c, const struct aws_service *s,
 			continue;
 		}
 		if (retry_decide(&aerr, attempt, c->max_attempts, &c->quota,
-		    &acquired)) {
+		                 &acquired)) {
 			is_retry = true;
-			c->env.sleep_ms(c->env.ctx, retry_backoff_ms(attempt,
-			    c->env.random(c->env.ctx)));
+			c->env.sleep_ms(
+			    c->env.ctx,
+			    retry_backoff_ms(attempt,
+			                     c->env.random(c->env.ctx)));
 			continue;
 		}
 		aws_error_move(err, &aerr);
@@ -634,7 +644,7 @@ client_send(struct aws_client *c, const struct aws_service *s,
 static bool
 client_body_empty(const char *p, size_t len)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < len; i++) {
 		if (!isspace((unsigned char)p[i]))
@@ -646,12 +656,12 @@ client_body_empty(const char *p, size_t len)
 /* A well-formed 2xx answer that cannot be used. */
 static void
 client_parse_error(struct aws_error *err, const struct aws_client *c,
-    const struct aws_service *s, const char *op,
-    const struct http_response *r, const char *what)
+                   const struct aws_service *s, const char *op,
+                   const struct http_response *r, const char *what)
 {
 	aws_error_set(err, AWS_ERR_PARSE, "MalformedResponse", (int)r->status,
-	    "%s from %s %s at %s (%zu bytes)", what, s->name, op,
-	    c->ep[s->id].configured, r->body.len);
+	              "%s from %s %s at %s (%zu bytes)", what, s->name, op,
+	              c->ep[s->id].configured, r->body.len);
 	free(err->request_id);
 	err->request_id = xstrdup(r->request_id);
 	free(err->endpoint);
@@ -661,7 +671,7 @@ client_parse_error(struct aws_error *err, const struct aws_client *c,
 /* The chokepoint's refusal; nothing has been sent or even signed. */
 static bool
 client_refuse(struct aws_client *c, enum aws_service_id svc, const char *op,
-    struct aws_error *err)
+              struct aws_error *err)
 {
 	const struct aws_service *s;
 
@@ -669,8 +679,8 @@ client_refuse(struct aws_client *c, enum aws_service_id svc, const char *op,
 		return false;
 	s = aws_service_get(svc);
 	aws_error_set(err, AWS_ERR_READ_ONLY, "ReadOnlyMode", 0,
-	    "read-only mode refused %s %s", s != NULL ? s->name : "?",
-	    op != NULL ? op : "?");
+	              "read-only mode refused %s %s", s != NULL ? s->name : "?",
+	              op != NULL ? op : "?");
 	return true;
 }
 
@@ -682,7 +692,8 @@ client_refuse(struct aws_client *c, enum aws_service_id svc, const char *op,
  */
 cJSON *
 aws_call_json(struct aws_client *c, enum aws_service_id svc,
-    const char *operation, const cJSON *request, struct aws_error *err)
+              const char *operation, const cJSON *request,
+              struct aws_error *err)
 {
 	return aws_call_json_ex(c, svc, operation, request, err, NULL);
 }
@@ -694,13 +705,13 @@ aws_call_json(struct aws_client *c, enum aws_service_id svc,
  */
 cJSON *
 aws_call_json_ex(struct aws_client *c, enum aws_service_id svc,
-    const char *operation, const cJSON *request, struct aws_error *err,
-    char **request_id)
+                 const char *operation, const cJSON *request,
+                 struct aws_error *err, char **request_id)
 {
 	const struct aws_service *s;
-	struct http_response	 resp;
-	char			*body, *target, *ctype;
-	cJSON			*out = NULL;
+	struct http_response resp;
+	char *body, *target, *ctype;
+	cJSON *out = NULL;
 
 	/* First: the read-only chokepoint, before credentials or I/O. */
 	if (client_refuse(c, svc, operation, err))
@@ -708,17 +719,18 @@ aws_call_json_ex(struct aws_client *c, enum aws_service_id svc,
 	s = aws_service_get(svc);
 	if (s == NULL || s->protocol != AWS_PROTO_JSON) {
 		aws_error_set(err, AWS_ERR_CONFIG, "UnsupportedProtocol", 0,
-		    "%s does not speak AWS JSON", s != NULL ? s->name : "?");
+		              "%s does not speak AWS JSON",
+		              s != NULL ? s->name : "?");
 		return NULL;
 	}
 	if (!client_op_ok(operation)) {
 		aws_error_set(err, AWS_ERR_CONFIG, "InvalidOperation", 0,
-		    "bad operation name for %s", s->name);
+		              "bad operation name for %s", s->name);
 		return NULL;
 	}
 
-	body = request != NULL ? cJSON_PrintUnformatted(request) :
-	    xstrdup("{}");
+	body =
+	    request != NULL ? cJSON_PrintUnformatted(request) : xstrdup("{}");
 	if (body == NULL)
 		fatal("cJSON_PrintUnformatted failed");
 	target = xasprintf("%s.%s", s->target_prefix, operation);
@@ -727,7 +739,7 @@ aws_call_json_ex(struct aws_client *c, enum aws_service_id svc,
 	if (request_id != NULL)
 		*request_id = NULL;
 	if (client_send(c, s, operation, ctype, target, body, strlen(body),
-	    &resp, err) == 0) {
+	                &resp, err) == 0) {
 		usage_count_success(svc, operation, request);
 		if (request_id != NULL)
 			*request_id = xstrdup(resp.request_id);
@@ -735,12 +747,12 @@ aws_call_json_ex(struct aws_client *c, enum aws_service_id svc,
 			out = cJSON_CreateObject();
 		else {
 			out = cJSON_ParseWithLength(resp.body.data,
-			    resp.body.len);
+			                            resp.body.len);
 			if (out == NULL || !cJSON_IsObject(out)) {
 				cJSON_Delete(out);
 				out = NULL;
 				client_parse_error(err, c, s, operation, &resp,
-				    "malformed JSON");
+				                   "malformed JSON");
 			}
 		}
 		http_response_free(&resp);
@@ -757,13 +769,14 @@ aws_call_json_ex(struct aws_client *c, enum aws_service_id svc,
  */
 char *
 aws_call_query(struct aws_client *c, enum aws_service_id svc,
-    const char *action, const char *const *params, struct aws_error *err)
+               const char *action, const char *const *params,
+               struct aws_error *err)
 {
 	const struct aws_service *s;
-	struct http_response	 resp;
-	struct buf		 body = { 0 };
-	char			*k, *v, *out = NULL;
-	size_t			 i;
+	struct http_response resp;
+	struct buf body = {0};
+	char *k, *v, *out = NULL;
+	size_t i;
 
 	/* First: the read-only chokepoint, before credentials or I/O. */
 	if (client_refuse(c, svc, action, err))
@@ -771,19 +784,20 @@ aws_call_query(struct aws_client *c, enum aws_service_id svc,
 	s = aws_service_get(svc);
 	if (s == NULL || s->protocol != AWS_PROTO_QUERY) {
 		aws_error_set(err, AWS_ERR_CONFIG, "UnsupportedProtocol", 0,
-		    "%s does not speak the query protocol",
-		    s != NULL ? s->name : "?");
+		              "%s does not speak the query protocol",
+		              s != NULL ? s->name : "?");
 		return NULL;
 	}
 	if (!client_op_ok(action)) {
 		aws_error_set(err, AWS_ERR_CONFIG, "InvalidOperation", 0,
-		    "bad action name for %s", s->name);
+		              "bad action name for %s", s->name);
 		return NULL;
 	}
 
 	buf_printf(&body, "Action=%s&Version=%s", action, s->api_version);
-	for (i = 0; params != NULL && params[i] != NULL &&
-	    params[i + 1] != NULL; i += 2) {
+	for (i = 0;
+	     params != NULL && params[i] != NULL && params[i + 1] != NULL;
+	     i += 2) {
 		k = uri_encode(params[i], strlen(params[i]), 1);
 		v = uri_encode(params[i + 1], strlen(params[i + 1]), 1);
 		buf_printf(&body, "&%s=%s", k, v);
@@ -792,13 +806,13 @@ aws_call_query(struct aws_client *c, enum aws_service_id svc,
 	}
 	memset(&resp, 0, sizeof resp);
 	if (client_send(c, s, action,
-	    "application/x-www-form-urlencoded; charset=utf-8", NULL,
-	    body.data, body.len, &resp, err) == 0) {
+	                "application/x-www-form-urlencoded; charset=utf-8",
+	                NULL, body.data, body.len, &resp, err) == 0) {
 		usage_count_success(svc, action, NULL);
 		if (client_body_empty(resp.body.data, resp.body.len) ||
 		    memchr(resp.body.data, '<', resp.body.len) == NULL)
 			client_parse_error(err, c, s, action, &resp,
-			    "no XML answer");
+			                   "no XML answer");
 		else
 			out = buf_steal(&resp.body);
 		http_response_free(&resp);

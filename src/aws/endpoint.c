@@ -23,8 +23,8 @@ endpoint_set(const char *v)
 static char *
 endpoint_clean(const char *v)
 {
-	char	*s = strtrim(xstrdup(v));
-	size_t	 len = strlen(s);
+	char *s = strtrim(xstrdup(v));
+	size_t len = strlen(s);
 
 	while (len > 0 && s[len - 1] == '/')
 		s[--len] = '\0';
@@ -39,7 +39,7 @@ endpoint_region_ok(const char *r)
 		return false;
 	for (; *r != '\0'; r++) {
 		if (!((*r >= 'a' && *r <= 'z') || (*r >= '0' && *r <= '9') ||
-		    *r == '-'))
+		      *r == '-'))
 			return false;
 	}
 	return true;
@@ -60,20 +60,21 @@ endpoint_region_ok(const char *r)
  */
 char *
 aws_endpoint_resolve(const struct aws_service *svc, const char *region,
-    const struct aws_profile *profile, const char *override)
+                     const struct aws_profile *profile, const char *override)
 {
-	char		*name, *key;
-	const char	*v;
-	bool		 ignore;
+	char *name, *key;
+	const char *v;
+	bool ignore;
 
 	if (endpoint_set(override))
 		return endpoint_clean(override);
 
-	ignore = endpoint_is_true(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
-	if (!ignore && profile != NULL && getenv(
-	    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") == NULL)
-		ignore = endpoint_is_true(aws_profile_get(profile,
-		    "ignore_configured_endpoint_urls"));
+	ignore =
+	    endpoint_is_true(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
+	if (!ignore && profile != NULL &&
+	    getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") == NULL)
+		ignore = endpoint_is_true(aws_profile_get(
+		    profile, "ignore_configured_endpoint_urls"));
 	if (!ignore) {
 		name = xasprintf("AWS_ENDPOINT_URL_%s", svc->env_id);
 		v = getenv(name);
@@ -85,7 +86,7 @@ aws_endpoint_resolve(const struct aws_service *svc, const char *region,
 			return endpoint_clean(v);
 		if (profile != NULL) {
 			key = xasprintf("services.%s.endpoint_url",
-			    svc->config_key);
+			                svc->config_key);
 			v = aws_profile_get(profile, key);
 			free(key);
 			if (endpoint_set(v))
@@ -101,5 +102,5 @@ aws_endpoint_resolve(const struct aws_service *svc, const char *region,
 	if (!endpoint_region_ok(region))
 		return NULL;
 	return xasprintf("https://%s.%s.amazonaws.com", svc->endpoint_prefix,
-	    region);
+	                 region);
 }

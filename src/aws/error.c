@@ -17,33 +17,30 @@
  * retries/standard.py and the SDK retry spec).
  */
 static const char *const error_throttle_codes[] = {
-	"Throttling",
-	"ThrottlingException",
-	"ThrottledException",
-	"RequestThrottledException",
-	"TooManyRequestsException",
-	"ProvisionedThroughputExceededException",
-	"TransactionInProgressException",
-	"RequestLimitExceeded",
-	"BandwidthLimitExceeded",
-	"LimitExceededException",
-	"RequestThrottled",
-	"SlowDown",
-	"PriorRequestNotComplete",
-	"EC2ThrottledException",
-	NULL
-};
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    NULL};
 
 /* Transient errors worth another attempt. */
-static const char *const error_transient_codes[] = {
-	"RequestTimeout",
-	"RequestTimeoutException",
-	"PriorRequestNotComplete",
-	"InternalError",
-	"InternalFailure",
-	"ServiceUnavailable",
-	NULL
-};
+static const char *const error_transient_codes[] = {"RequestTimeout",
+                                                    "RequestTimeoutException",
+                                                    "PriorRequestNotComplete",
+                                                    "InternalError",
+                                                    "InternalFailure",
+                                                    "ServiceUnavailable",
+                                                    NULL};
 
 static bool
 error_in_list(const char *code, const char *const *list)
@@ -67,16 +64,17 @@ error_in_list(const char *code, const char *const *list)
 static char *
 error_sanitize(const char *s, size_t len)
 {
-	struct buf	 b = { 0 };
+	struct buf b = {0};
 	const unsigned char *p = (const unsigned char *)s;
-	size_t		 i = 0;
-	bool		 space = false;
+	size_t i = 0;
+	bool space = false;
 
 	while (i < len && p[i] != '\0') {
 		if (b.len >= ERROR_MAX_TEXT) {
-			/* Back up to a character boundary, then mark the cut. */
-			while (b.len > 0 &&
-			    ((unsigned char)b.data[b.len - 1] & 0xc0) == 0x80)
+			/* Back up to a character boundary, then mark the cut.
+			 */
+			while (b.len > 0 && ((unsigned char)b.data[b.len - 1] &
+			                     0xc0) == 0x80)
 				b.len--;
 			if (b.len > 0 &&
 			    (unsigned char)b.data[b.len - 1] >= 0xc0)
@@ -119,10 +117,10 @@ error_sanitize(const char *s, size_t len)
  */
 void
 aws_error_set(struct aws_error *e, enum aws_error_kind kind, const char *code,
-    int http_status, const char *fmt, ...)
+              int http_status, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*msg;
+	va_list ap;
+	char *msg;
 
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
@@ -167,8 +165,8 @@ aws_error_move(struct aws_error *dst, struct aws_error *src)
 char *
 aws_error_format(const struct aws_error *e)
 {
-	struct buf	 b = { 0 };
-	const char	*sep = " (";
+	struct buf b = {0};
+	const char *sep = " (";
 
 	buf_puts(&b, e->code != NULL ? e->code : "Error");
 	if (e->message != NULL && *e->message != '\0')
@@ -237,7 +235,7 @@ aws_error_is_throttle(const struct aws_error *e)
 	if (e->kind != AWS_ERR_SERVICE)
 		return false;
 	return e->http_status == 429 ||
-	    error_in_list(e->code, error_throttle_codes);
+	       error_in_list(e->code, error_throttle_codes);
 }
 
 /*
@@ -251,7 +249,8 @@ aws_error_is_retryable(const struct aws_error *e)
 	switch (e->kind) {
 	case AWS_ERR_TRANSPORT:
 		/* An untrusted certificate stays untrusted. */
-		return e->code == NULL || strcmp(e->code, "TLSVerifyFailed") != 0;
+		return e->code == NULL ||
+		       strcmp(e->code, "TLSVerifyFailed") != 0;
 	case AWS_ERR_SERVICE:
 		break;
 	default:
@@ -279,7 +278,7 @@ aws_error_is_retryable(const struct aws_error *e)
 static char *
 error_normalise_type(const char *type)
 {
-	const char	*start, *end;
+	const char *start, *end;
 
 	start = strrchr(type, '#');
 	start = start != NULL ? start + 1 : type;
@@ -298,14 +297,14 @@ static char *
 error_xml_decode(const char *s, size_t len)
 {
 	static const struct {
-		const char	*name;
-		char		 c;
+		const char *name;
+		char c;
 	} ents[] = {
-		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-		{ "&quot;", '"' }, { "&apos;", '\'' },
+	    {"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},
+	    {"&quot;", '"'}, {"&apos;", '\''},
 	};
-	struct buf	 b = { 0 };
-	size_t		 i = 0, k, n;
+	struct buf b = {0};
+	size_t i = 0, k, n;
 
 	while (i < len) {
 		if (s[i] != '&') {
@@ -314,7 +313,8 @@ error_xml_decode(const char *s, size_t len)
 		}
 		for (k = 0; k < nitems(ents); k++) {
 			n = strlen(ents[k].name);
-			if (i + n <= len && strncmp(s + i, ents[k].name, n) == 0)
+			if (i + n <= len &&
+			    strncmp(s + i, ents[k].name, n) == 0)
 				break;
 		}
 		if (k < nitems(ents)) {
@@ -323,9 +323,9 @@ error_xml_decode(const char *s, size_t len)
 			continue;
 		}
 		if (i + 2 < len && s[i + 1] == '#') {
-			const char	*semi = memchr(s + i, ';', len - i);
-			unsigned long	 cp;
-			char		*endp;
+			const char *semi = memchr(s + i, ';', len - i);
+			unsigned long cp;
+			char *endp;
 
 			if (semi != NULL && semi - (s + i) < 12) {
 				if (s[i + 2] == 'x' || s[i + 2] == 'X')
@@ -354,9 +354,9 @@ error_xml_decode(const char *s, size_t len)
 static char *
 error_xml_text(const char *xml, size_t len, const char *tag)
 {
-	size_t		 tlen = strlen(tag), i;
-	const char	*start = NULL, *end;
-	char		*raw, *out;
+	size_t tlen = strlen(tag), i;
+	const char *start = NULL, *end;
+	char *raw, *out;
 
 	for (i = 0; i + tlen + 2 <= len; i++) {
 		if (xml[i] != '<' || strncmp(xml + i + 1, tag, tlen) != 0)
@@ -422,13 +422,12 @@ error_status_code(int status)
 static void
 error_parse_json(const char *body, size_t len, char **code, char **message)
 {
-	cJSON		*root;
-	const cJSON	*v;
-	static const char *const code_keys[] = { "__type", "code", "Code" };
-	static const char *const msg_keys[] = {
-		"message", "Message", "errorMessage"
-	};
-	size_t		 i;
+	cJSON *root;
+	const cJSON *v;
+	static const char *const code_keys[] = {"__type", "code", "Code"};
+	static const char *const msg_keys[] = {"message", "Message",
+	                                       "errorMessage"};
+	size_t i;
 
 	root = cJSON_ParseWithLength(body, len);
 	if (root == NULL || !cJSON_IsObject(root)) {
@@ -444,7 +443,7 @@ error_parse_json(const char *body, size_t len, char **code, char **message)
 		v = cJSON_GetObjectItemCaseSensitive(root, msg_keys[i]);
 		if (cJSON_IsString(v))
 			*message = error_sanitize(v->valuestring,
-			    strlen(v->valuestring));
+			                          strlen(v->valuestring));
 	}
 	cJSON_Delete(root);
 }
@@ -453,7 +452,7 @@ error_parse_json(const char *body, size_t len, char **code, char **message)
 static bool
 error_body_starts(const char *body, size_t len, char c)
 {
-	size_t	i;
+	size_t i;
 
 	for (i = 0; i < len && isspace((unsigned char)body[i]); i++)
 		;
@@ -467,12 +466,12 @@ error_body_starts(const char *body, size_t len, char c)
  * gives a code from the status ("ServiceUnavailable", "HTTP 418").
  */
 void
-aws_error_from_response(struct aws_error *e, int http_status,
-    const char *body, size_t len, const char *query_error_header,
-    const char *request_id)
+aws_error_from_response(struct aws_error *e, int http_status, const char *body,
+                        size_t len, const char *query_error_header,
+                        const char *request_id)
 {
-	char		*code = NULL, *message = NULL, *xml_rid = NULL;
-	const char	*semi, *fallback;
+	char *code = NULL, *message = NULL, *xml_rid = NULL;
+	const char *semi, *fallback;
 
 	if (body == NULL)
 		len = 0;
@@ -491,8 +490,9 @@ aws_error_from_response(struct aws_error *e, int http_status,
 			semi = query_error_header + strlen(query_error_header);
 		if (semi > query_error_header) {
 			free(code);
-			code = error_sanitize(query_error_header,
-			    (size_t)(semi - query_error_header));
+			code =
+			    error_sanitize(query_error_header,
+			                   (size_t)(semi - query_error_header));
 		}
 	}
 	if (code != NULL && *code == '\0') {
@@ -506,8 +506,8 @@ aws_error_from_response(struct aws_error *e, int http_status,
 	e->http_status = http_status;
 	if (code == NULL) {
 		fallback = error_status_code(http_status);
-		e->code = fallback != NULL ? xstrdup(fallback) :
-		    xasprintf("HTTP %d", http_status);
+		e->code = fallback != NULL ? xstrdup(fallback)
+		                           : xasprintf("HTTP %d", http_status);
 	} else
 		e->code = code;
 	if (message != NULL && *message != '\0')
@@ -516,13 +516,15 @@ aws_error_from_response(struct aws_error *e, int http_status,
 		free(message);
 		if (len == 0)
 			e->message = xasprintf("HTTP %d with an empty body",
-			    http_status);
+			                       http_status);
 		else if (code == NULL) {
-			char	*snip = error_sanitize(body, len < 120 ? len : 120);
+			char *snip =
+			    error_sanitize(body, len < 120 ? len : 120);
 
 			e->message = xasprintf("HTTP %d with an unrecognised "
-			    "body: %s%s", http_status, snip,
-			    len > 120 ? "..." : "");
+			                       "body: %s%s",
+			                       http_status, snip,
+			                       len > 120 ? "..." : "");
 			free(snip);
 		} else
 			e->message = xstrdup("");

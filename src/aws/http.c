@@ -11,22 +11,22 @@
 #include "aws/http.h"
 #include "util/util.h"
 
-#define HTTP_CONNECT_TIMEOUT_MS	3000
-#define HTTP_TIMEOUT_MS		10000
-#define HTTP_MAX_BODY		(64u * 1024 * 1024)
+#define HTTP_CONNECT_TIMEOUT_MS 3000
+#define HTTP_TIMEOUT_MS 10000
+#define HTTP_MAX_BODY (64u * 1024 * 1024)
 
 /*
  * Each thread owns one CURL handle, created on first use and kept so
  * connections are reused.  Only the owning thread touches it; the key's
  * destructor frees it when a thread exits without http_thread_cleanup().
  */
-static pthread_key_t	 http_key;
-static pthread_once_t	 http_key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t http_key;
+static pthread_once_t http_key_once = PTHREAD_ONCE_INIT;
 
 struct http_ctx {
-	struct http_response	*resp;
-	size_t			 max_body;
-	bool			 too_big;
+	struct http_response *resp;
+	size_t max_body;
+	bool too_big;
 };
 
 static void
@@ -64,7 +64,7 @@ http_global_cleanup(void)
 void
 http_thread_cleanup(void)
 {
-	CURL	*h;
+	CURL *h;
 
 	pthread_once(&http_key_once, http_key_init);
 	h = pthread_getspecific(http_key);
@@ -77,7 +77,7 @@ http_thread_cleanup(void)
 static CURL *
 http_handle(void)
 {
-	CURL	*h;
+	CURL *h;
 
 	pthread_once(&http_key_once, http_key_init);
 	h = pthread_getspecific(http_key);
@@ -87,15 +87,15 @@ http_handle(void)
 			fatal("curl_easy_init failed");
 		pthread_setspecific(http_key, h);
 	} else
-		curl_easy_reset(h);	/* keeps the connection cache */
+		curl_easy_reset(h); /* keeps the connection cache */
 	return h;
 }
 
 static size_t
 http_write_cb(char *data, size_t size, size_t n, void *arg)
 {
-	struct http_ctx	*ctx = arg;
-	size_t		 len = size * n;
+	struct http_ctx *ctx = arg;
+	size_t len = size * n;
 
 	if (ctx->resp->body.len + len > ctx->max_body) {
 		ctx->too_big = true;
@@ -114,7 +114,7 @@ http_header_value(char **slot, const char *v, size_t len)
 		len--;
 	}
 	while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' ||
-	    v[len - 1] == ' ' || v[len - 1] == '\t'))
+	                   v[len - 1] == ' ' || v[len - 1] == '\t'))
 		len--;
 	free(*slot);
 	*slot = xstrndup(v, len);
@@ -123,21 +123,21 @@ http_header_value(char **slot, const char *v, size_t len)
 static size_t
 http_header_cb(char *data, size_t size, size_t n, void *arg)
 {
-	struct http_ctx		*ctx = arg;
-	struct http_response	*r = ctx->resp;
-	size_t			 len = size * n, nlen;
-	const char		*colon;
+	struct http_ctx *ctx = arg;
+	struct http_response *r = ctx->resp;
+	size_t len = size * n, nlen;
+	const char *colon;
 	static const struct {
-		const char	*name;
-		size_t		 off;
+		const char *name;
+		size_t off;
 	} wanted[] = {
-		{ "date", offsetof(struct http_response, date) },
-		{ "x-amzn-requestid", offsetof(struct http_response, request_id) },
-		{ "x-amz-request-id", offsetof(struct http_response, request_id) },
-		{ "x-amzn-query-error", offsetof(struct http_response, query_error) },
-		{ "content-type", offsetof(struct http_response, content_type) },
+	    {"date", offsetof(struct http_response, date)},
+	    {"x-amzn-requestid", offsetof(struct http_response, request_id)},
+	    {"x-amz-request-id", offsetof(struct http_response, request_id)},
+	    {"x-amzn-query-error", offsetof(struct http_response, query_error)},
+	    {"content-type", offsetof(struct http_response, content_type)},
 	};
-	size_t			 i;
+	size_t i;
 
 	/* A new status line (after 100 Continue or a redirect): start over. */
 	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
@@ -157,7 +157,7 @@ http_header_cb(char *data, size_t size, size_t n, void *arg)
 		if (strlen(wanted[i].name) == nlen &&
 		    strncasecmp(data, wanted[i].name, nlen) == 0) {
 			http_header_value((char **)((char *)r + wanted[i].off),
-			    colon + 1, len - nlen - 1);
+			                  colon + 1, len - nlen - 1);
 			break;
 		}
 	}
@@ -175,33 +175,33 @@ http_seconds(long ms)
 
 static void
 http_fail(struct aws_error *err, CURLcode rc, const struct http_request *req,
-    const char *errbuf, long connect_ms, long timeout_ms, CURL *h)
+          const char *errbuf, long connect_ms, long timeout_ms, CURL *h)
 {
-	const char	*detail = *errbuf != '\0' ? errbuf : curl_easy_strerror(rc);
-	char		*url, *secs;
-	size_t		 len;
-	curl_off_t	 connect_time = 0;
-	long		 os_errno = 0;
+	const char *detail = *errbuf != '\0' ? errbuf : curl_easy_strerror(rc);
+	char *url, *secs;
+	size_t len;
+	curl_off_t connect_time = 0;
+	long os_errno = 0;
 
 	/* "http://host:port/" reads better without the root slash. */
 	url = xstrdup(req->url);
 	len = strlen(url);
 	if (len > 1 && url[len - 1] == '/' && url[len - 2] != '/' &&
 	    strchr(strstr(url, "://") != NULL ? strstr(url, "://") + 3 : url,
-	    '/') == url + len - 1)
+	           '/') == url + len - 1)
 		url[len - 1] = '\0';
 
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
 		curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
 		aws_error_set(err, AWS_ERR_TRANSPORT, "ConnectFailed", 0,
-		    "cannot connect to %s: %s", url, os_errno != 0 ?
-		    strerror((int)os_errno) : detail);
+		              "cannot connect to %s: %s", url,
+		              os_errno != 0 ? strerror((int)os_errno) : detail);
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		aws_error_set(err, AWS_ERR_TRANSPORT, "UnknownHost", 0,
-		    "cannot resolve the host of %s: %s", url, detail);
+		              "cannot resolve the host of %s: %s", url, detail);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		/*
@@ -217,43 +217,45 @@ http_fail(struct aws_error *err, CURLcode rc, const struct http_request *req,
 		    (connect_time == 0 && *errbuf == '\0')) {
 			secs = http_seconds(connect_ms);
 			aws_error_set(err, AWS_ERR_TRANSPORT, "ConnectTimeout",
-			    0, "timed out after %s connecting to %s", secs, url);
+			              0, "timed out after %s connecting to %s",
+			              secs, url);
 		} else {
 			secs = http_seconds(timeout_ms);
 			aws_error_set(err, AWS_ERR_TRANSPORT, "ReadTimeout", 0,
-			    "timed out after %s talking to %s", secs, url);
+			              "timed out after %s talking to %s", secs,
+			              url);
 		}
 		free(secs);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
 		aws_error_set(err, AWS_ERR_TRANSPORT, "TLSError", 0,
-		    "TLS failed talking to %s: %s", url, detail);
+		              "TLS failed talking to %s: %s", url, detail);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 		/* Not retried: a certificate does not fix itself. */
 		aws_error_set(err, AWS_ERR_TRANSPORT, "TLSVerifyFailed", 0,
-		    "TLS failed talking to %s: %s", url, detail);
+		              "TLS failed talking to %s: %s", url, detail);
 		break;
 	case CURLE_PARTIAL_FILE:
 		aws_error_set(err, AWS_ERR_TRANSPORT, "TruncatedResponse", 0,
-		    "truncated response from %s: %s", url, detail);
+		              "truncated response from %s: %s", url, detail);
 		break;
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 		aws_error_set(err, AWS_ERR_TRANSPORT, "ConnectionReset", 0,
-		    "connection to %s failed: %s", url, detail);
+		              "connection to %s failed: %s", url, detail);
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
 		aws_error_set(err, AWS_ERR_CONFIG, "InvalidEndpoint", 0,
-		    "bad endpoint URL %s: %s", url, detail);
+		              "bad endpoint URL %s: %s", url, detail);
 		break;
 	default:
 		aws_error_set(err, AWS_ERR_TRANSPORT, "TransportError", 0,
-		    "request to %s failed: %s", url, detail);
+		              "request to %s failed: %s", url, detail);
 		break;
 	}
 	free(err->endpoint);
@@ -267,23 +269,23 @@ http_fail(struct aws_error *err, CURLcode rc, const struct http_request *req,
  */
 int
 http_perform(const struct http_request *req, struct http_response *resp,
-    struct aws_error *err)
+             struct aws_error *err)
 {
-	CURL			*h = http_handle();
-	struct curl_slist	*hdrs = NULL, *tmp;
-	struct http_ctx		 ctx;
-	char			 errbuf[CURL_ERROR_SIZE];
-	const char		*ca;
-	long			 connect_ms, timeout_ms, status = 0;
-	CURLcode		 rc;
-	size_t			 i;
+	CURL *h = http_handle();
+	struct curl_slist *hdrs = NULL, *tmp;
+	struct http_ctx ctx;
+	char errbuf[CURL_ERROR_SIZE];
+	const char *ca;
+	long connect_ms, timeout_ms, status = 0;
+	CURLcode rc;
+	size_t i;
 
 	memset(resp, 0, sizeof *resp);
 	memset(&ctx, 0, sizeof ctx);
 	ctx.resp = resp;
 	ctx.max_body = req->max_body != 0 ? req->max_body : HTTP_MAX_BODY;
-	connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms :
-	    HTTP_CONNECT_TIMEOUT_MS;
+	connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms
+	                                         : HTTP_CONNECT_TIMEOUT_MS;
 	timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : HTTP_TIMEOUT_MS;
 	errbuf[0] = '\0';
 
@@ -319,8 +321,8 @@ http_perform(const struct http_request *req, struct http_response *resp,
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &ctx);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_header_cb);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &ctx);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "momentum-console/"
-	    MOMENTUM_VERSION);
+	curl_easy_setopt(h, CURLOPT_USERAGENT,
+	                 "momentum-console/" MOMENTUM_VERSION);
 
 	if (strcmp(req->method, "GET") == 0)
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
@@ -332,9 +334,9 @@ http_perform(const struct http_request *req, struct http_response *resp,
 			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
 		}
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)req->body_len);
+		                 (curl_off_t)req->body_len);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS,
-		    req->body != NULL ? req->body : "");
+		                 req->body != NULL ? req->body : "");
 	}
 
 	rc = curl_easy_perform(h);
@@ -343,8 +345,8 @@ http_perform(const struct http_request *req, struct http_response *resp,
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 	if (rc == CURLE_WRITE_ERROR && ctx.too_big) {
 		aws_error_set(err, AWS_ERR_PARSE, "ResponseTooLarge", 0,
-		    "response from %s is larger than %zu bytes", req->url,
-		    ctx.max_body);
+		              "response from %s is larger than %zu bytes",
+		              req->url, ctx.max_body);
 		free(err->endpoint);
 		err->endpoint = xstrdup(req->url);
 		http_response_free(resp);

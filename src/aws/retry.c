@@ -19,7 +19,7 @@ retry_real_now(void *ctx)
 static void
 retry_real_sleep(void *ctx, int64_t ms)
 {
-	struct timespec	ts;
+	struct timespec ts;
 
 	if (ms <= 0)
 		return;
@@ -33,18 +33,18 @@ retry_real_sleep(void *ctx, int64_t ms)
 static double
 retry_real_random(void *ctx)
 {
-	uint64_t	v = 0;
+	uint64_t v = 0;
 
 	if (RAND_bytes((unsigned char *)&v, sizeof v) != 1)
 		v = (uint64_t)mono_ms() * 6364136223846793005ULL;
-	return (double)(v >> 11) / 9007199254740992.0;	/* 2^53 */
+	return (double)(v >> 11) / 9007199254740992.0; /* 2^53 */
 }
 
 static const struct retry_env retry_default_env = {
-	.now_ms = retry_real_now,
-	.sleep_ms = retry_real_sleep,
-	.random = retry_real_random,
-	.ctx = NULL,
+    .now_ms = retry_real_now,
+    .sleep_ms = retry_real_sleep,
+    .random = retry_real_random,
+    .ctx = NULL,
 };
 
 const struct retry_env *
@@ -71,15 +71,15 @@ static bool
 retry_is_timeout(const struct aws_error *e)
 {
 	return e->kind == AWS_ERR_TRANSPORT && e->code != NULL &&
-	    strstr(e->code, "Timeout") != NULL;
+	       strstr(e->code, "Timeout") != NULL;
 }
 
 /* Take 10 (timeout) or 5 tokens; 0 when the bucket cannot pay. */
 int
 retry_quota_acquire(struct retry_quota *q, const struct aws_error *e)
 {
-	int	cost = retry_is_timeout(e) ? RETRY_QUOTA_TIMEOUT_COST :
-	    RETRY_QUOTA_COST;
+	int cost =
+	    retry_is_timeout(e) ? RETRY_QUOTA_TIMEOUT_COST : RETRY_QUOTA_COST;
 
 	pthread_mutex_lock(&q->lock);
 	if (q->capacity < cost)
@@ -104,7 +104,7 @@ retry_quota_release(struct retry_quota *q, int acquired)
 int
 retry_quota_available(struct retry_quota *q)
 {
-	int	n;
+	int n;
 
 	pthread_mutex_lock(&q->lock);
 	n = q->capacity;
@@ -119,8 +119,8 @@ retry_quota_available(struct retry_quota *q)
 int64_t
 retry_backoff_ms(int attempt, double r)
 {
-	int64_t	cap = 1000;
-	int	i;
+	int64_t cap = 1000;
+	int i;
 
 	if (r < 0)
 		r = 0;
@@ -135,7 +135,7 @@ retry_backoff_ms(int attempt, double r)
 
 bool
 retry_decide(const struct aws_error *e, int attempt, int max_attempts,
-    struct retry_quota *q, int *acquired)
+             struct retry_quota *q, int *acquired)
 {
 	*acquired = 0;
 	if (!aws_error_is_retryable(e))
@@ -162,11 +162,13 @@ retry_code_is(const struct aws_error *e, const char *const *codes)
 bool
 retry_is_skew_error(const struct aws_error *e)
 {
-	static const char *const codes[] = {
-		"RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture",
-		"InvalidSignatureException", "SignatureDoesNotMatch",
-		"AuthFailure", NULL
-	};
+	static const char *const codes[] = {"RequestTimeTooSkewed",
+	                                    "RequestExpired",
+	                                    "RequestInTheFuture",
+	                                    "InvalidSignatureException",
+	                                    "SignatureDoesNotMatch",
+	                                    "AuthFailure",
+	                                    NULL};
 
 	return retry_code_is(e, codes);
 }
@@ -174,9 +176,8 @@ retry_is_skew_error(const struct aws_error *e)
 bool
 retry_is_expired_token(const struct aws_error *e)
 {
-	static const char *const codes[] = {
-		"ExpiredToken", "ExpiredTokenException", NULL
-	};
+	static const char *const codes[] = {"ExpiredToken",
+	                                    "ExpiredTokenException", NULL};
 
 	return retry_code_is(e, codes);
 }
@@ -190,16 +191,16 @@ static time_t
 retry_parse_http_date(const char *date)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	const char	*p, *m;
-	char		 mon[4];
-	struct tm	 tm;
-	int		 n = 0;
+	const char *p, *m;
+	char mon[4];
+	struct tm tm;
+	int n = 0;
 
 	p = strchr(date, ',');
 	p = p != NULL ? p + 1 : date;
 	memset(&tm, 0, sizeof tm);
 	if (sscanf(p, " %2d %3s %4d %2d:%2d:%2d%n", &tm.tm_mday, mon,
-	    &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+	           &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
 	    n == 0)
 		return (time_t)-1;
 	m = strlen(mon) == 3 ? strstr(months, mon) : NULL;
@@ -216,8 +217,8 @@ retry_parse_http_date(const char *date)
 bool
 retry_skew_from_date(const char *date, int64_t local_ms, long *offset_s)
 {
-	time_t	server;
-	long	diff;
+	time_t server;
+	long diff;
 
 	if (date == NULL || *date == '\0')
 		return false;

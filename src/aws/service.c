@@ -12,6 +12,8 @@
  * use and must never allow: UpdateService, StartDeployment,
  * PauseService, ResumeService, CreateAutoScalingConfiguration, PutImage.
  */
+/* One operation per line reads best in review. */
+/* clang-format off */
 static const char *const cloudwatch_read_ops[] = {
 	"GetMetricData",
 	"GetMetricStatistics",
@@ -144,17 +146,16 @@ static const struct aws_service services[AWS_SVC_COUNT] = {
 	},
 };
 
+/* clang-format on */
+
 /* Other names users type for a service. */
 static const struct {
-	const char		*alias;
-	enum aws_service_id	 id;
+	const char *alias;
+	enum aws_service_id id;
 } service_aliases[] = {
-	{ "monitoring", AWS_SVC_CLOUDWATCH },
-	{ "cloudwatch-logs", AWS_SVC_LOGS },
-	{ "cloudwatch_logs", AWS_SVC_LOGS },
-	{ "cost-explorer", AWS_SVC_CE },
-	{ "cost_explorer", AWS_SVC_CE },
-	{ "app-runner", AWS_SVC_APPRUNNER },
+    {"monitoring", AWS_SVC_CLOUDWATCH}, {"cloudwatch-logs", AWS_SVC_LOGS},
+    {"cloudwatch_logs", AWS_SVC_LOGS},  {"cost-explorer", AWS_SVC_CE},
+    {"cost_explorer", AWS_SVC_CE},      {"app-runner", AWS_SVC_APPRUNNER},
 };
 
 /* The entry for id; NULL when id is out of range. */
@@ -170,7 +171,7 @@ aws_service_get(enum aws_service_id id)
 const struct aws_service *
 aws_service_find(const char *name)
 {
-	size_t	i;
+	size_t i;
 
 	if (name == NULL)
 		return NULL;

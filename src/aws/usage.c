@@ -7,19 +7,19 @@
 #include "util/util.h"
 
 /* AWS list prices the estimate uses. */
-#define USAGE_DOLLARS_PER_METRIC	(0.01 / 1000.0)
-#define USAGE_DOLLARS_PER_CE_REQUEST	0.01
+#define USAGE_DOLLARS_PER_METRIC (0.01 / 1000.0)
+#define USAGE_DOLLARS_PER_CE_REQUEST 0.01
 
 /* Any thread may count; every access to usage_total is under usage_lock. */
-static pthread_mutex_t	usage_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct aws_usage	usage_total;
+static pthread_mutex_t usage_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct aws_usage usage_total;
 
 /* The row for svc/op, created on first use; NULL when the table is full. */
 static struct aws_usage_op *
 usage_op(enum aws_service_id svc, const char *op)
 {
-	struct aws_usage_op	*u;
-	size_t			 i;
+	struct aws_usage_op *u;
+	size_t i;
 
 	for (i = 0; i < usage_total.nops; i++) {
 		u = &usage_total.ops[i];
@@ -37,11 +37,10 @@ usage_op(enum aws_service_id svc, const char *op)
 
 void
 usage_count_attempt(enum aws_service_id svc, const char *op,
-    const struct aws_error *err, bool is_retry)
+                    const struct aws_error *err, bool is_retry)
 {
-	struct aws_usage_op	*u;
-	bool			 throttle = err != NULL &&
-	    aws_error_is_throttle(err);
+	struct aws_usage_op *u;
+	bool throttle = err != NULL && aws_error_is_throttle(err);
 
 	pthread_mutex_lock(&usage_lock);
 	u = usage_op(svc, op);
@@ -70,15 +69,17 @@ usage_count_attempt(enum aws_service_id svc, const char *op,
 static uint64_t
 usage_metrics_in(const cJSON *request)
 {
-	const cJSON	*queries, *q;
-	uint64_t	 n = 0;
+	const cJSON *queries, *q;
+	uint64_t n = 0;
 
-	queries = cJSON_GetObjectItemCaseSensitive(request, "MetricDataQueries");
+	queries =
+	    cJSON_GetObjectItemCaseSensitive(request, "MetricDataQueries");
 	if (!cJSON_IsArray(queries))
 		return 0;
-	cJSON_ArrayForEach(q, queries) {
-		if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(q,
-		    "MetricStat")))
+	cJSON_ArrayForEach(q, queries)
+	{
+		if (cJSON_IsObject(
+		        cJSON_GetObjectItemCaseSensitive(q, "MetricStat")))
 			n++;
 	}
 	return n;
@@ -86,10 +87,10 @@ usage_metrics_in(const cJSON *request)
 
 void
 usage_count_success(enum aws_service_id svc, const char *op,
-    const cJSON *request)
+                    const cJSON *request)
 {
-	uint64_t	metrics = 0;
-	bool		ce = svc == AWS_SVC_CE;
+	uint64_t metrics = 0;
+	bool ce = svc == AWS_SVC_CE;
 
 	if (svc == AWS_SVC_CLOUDWATCH && strcmp(op, "GetMetricData") == 0 &&
 	    request != NULL)

@@ -12,58 +12,64 @@
 #include "cli/cli.h"
 #include "util/util.h"
 
-#define AWS_CMD_EXIT_ERROR	1
-#define AWS_CMD_EXIT_USAGE	2
-#define AWS_CMD_EXIT_READ_ONLY	3
+#define AWS_CMD_EXIT_ERROR 1
+#define AWS_CMD_EXIT_USAGE 2
+#define AWS_CMD_EXIT_READ_ONLY 3
 
 static const char aws_cmd_usage[] =
-"usage: momentum-console aws [--profile P] [--region R] [--endpoint-url U]\n"
-"                            [--read-only] <service> <Operation> ['<json>' | @file]\n"
-"\n"
-"Call one AWS operation through momentum-console's client core (the same\n"
-"credentials chain, endpoints, signing, retries and read-only switch the\n"
-"console uses) and print the answer as JSON.\n"
-"\n"
-"services: cloudwatch, logs, ce, apprunner, ecr, sts\n"
-"request:  a JSON object (default {}); @file reads it from a file, @- from stdin.\n"
-"          For sts, top-level members become query parameters.\n"
-"\n"
-"  --profile P       profile in ~/.aws/config and ~/.aws/credentials\n"
-"  --region R        region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)\n"
-"  --endpoint-url U  send every service to U (beats AWS_ENDPOINT_URL*)\n"
-"  --read-only       refuse any operation not on the read allow-list\n"
-"  -h, --help        this text\n"
-"\n"
-"MOMENTUM_DEBUG=1 prints requests and responses to stderr (secrets redacted).\n"
-"exit status: 0 ok, 1 the call failed, 2 usage error, 3 refused by read-only mode\n";
+    "usage: momentum-console aws [--profile P] [--region R] [--endpoint-url "
+    "U]\n"
+    "                            [--read-only] <service> <Operation> ['<json>' "
+    "| @file]\n"
+    "\n"
+    "Call one AWS operation through momentum-console's client core (the same\n"
+    "credentials chain, endpoints, signing, retries and read-only switch the\n"
+    "console uses) and print the answer as JSON.\n"
+    "\n"
+    "services: cloudwatch, logs, ce, apprunner, ecr, sts\n"
+    "request:  a JSON object (default {}); @file reads it from a file, @- from "
+    "stdin.\n"
+    "          For sts, top-level members become query parameters.\n"
+    "\n"
+    "  --profile P       profile in ~/.aws/config and ~/.aws/credentials\n"
+    "  --region R        region (default: AWS_REGION, AWS_DEFAULT_REGION, "
+    "profile)\n"
+    "  --endpoint-url U  send every service to U (beats AWS_ENDPOINT_URL*)\n"
+    "  --read-only       refuse any operation not on the read allow-list\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "MOMENTUM_DEBUG=1 prints requests and responses to stderr (secrets "
+    "redacted).\n"
+    "exit status: 0 ok, 1 the call failed, 2 usage error, 3 refused by "
+    "read-only mode\n";
 
 /* "momentum-console aws: <what><arg>" and the usage text on stderr. */
 static int
 aws_cmd_fail_usage(const char *what, const char *arg)
 {
 	fprintf(stderr, "momentum-console aws: %s%s\n%s", what,
-	    arg != NULL ? arg : "", aws_cmd_usage);
+	        arg != NULL ? arg : "", aws_cmd_usage);
 	return AWS_CMD_EXIT_USAGE;
 }
 
 static int
 aws_cmd_report(const struct aws_error *err)
 {
-	char	*s = aws_error_format(err);
+	char *s = aws_error_format(err);
 
 	fprintf(stderr, "momentum-console: %s\n", s);
 	free(s);
-	return err->kind == AWS_ERR_READ_ONLY ? AWS_CMD_EXIT_READ_ONLY :
-	    AWS_CMD_EXIT_ERROR;
+	return err->kind == AWS_ERR_READ_ONLY ? AWS_CMD_EXIT_READ_ONLY
+	                                      : AWS_CMD_EXIT_ERROR;
 }
 
 /* The request argument: inline JSON, @file or @- (stdin).  Caller frees. */
 static char *
 aws_cmd_read_request(const char *arg, char **cause)
 {
-	struct buf	 b = { 0 };
-	char		 chunk[4096];
-	size_t		 n;
+	struct buf b = {0};
+	char chunk[4096];
+	size_t n;
 
 	if (arg[0] != '@')
 		return xstrdup(arg);
@@ -80,24 +86,26 @@ aws_cmd_read_request(const char *arg, char **cause)
 static int
 aws_cmd_query_params(const cJSON *req, char ***out, char **cause)
 {
-	const cJSON	*m;
-	char		**p;
-	size_t		 n = 0;
+	const cJSON *m;
+	char **p;
+	size_t n = 0;
 
 	p = xcalloc((size_t)cJSON_GetArraySize(req) * 2 + 1, sizeof *p);
-	cJSON_ArrayForEach(m, req) {
+	cJSON_ArrayForEach(m, req)
+	{
 		if (cJSON_IsString(m))
 			p[n + 1] = xstrdup(m->valuestring);
 		else if (cJSON_IsNumber(m)) {
 			if (m->valuedouble == (double)(long long)m->valuedouble)
 				p[n + 1] = xasprintf("%lld",
-				    (long long)m->valuedouble);
+				                     (long long)m->valuedouble);
 			else
 				p[n + 1] = xasprintf("%.17g", m->valuedouble);
 		} else if (cJSON_IsBool(m))
 			p[n + 1] = xstrdup(cJSON_IsTrue(m) ? "true" : "false");
 		else {
-			*cause = xasprintf("member %s: only strings, numbers "
+			*cause = xasprintf(
+			    "member %s: only strings, numbers "
 			    "and booleans are supported for query calls",
 			    m->string);
 			for (n = 0; p[n] != NULL; n++)
@@ -115,7 +123,7 @@ aws_cmd_query_params(const cJSON *req, char ***out, char **cause)
 static void
 aws_cmd_xml_member(cJSON *obj, const char *xml, const char *tag)
 {
-	char	*v = xml_find_text(xml, strlen(xml), tag);
+	char *v = xml_find_text(xml, strlen(xml), tag);
 
 	if (v != NULL)
 		cJSON_AddStringToObject(obj, tag, v);
@@ -130,7 +138,7 @@ aws_cmd_xml_member(cJSON *obj, const char *xml, const char *tag)
 static cJSON *
 aws_cmd_sts_json(const char *action, const char *xml)
 {
-	cJSON	*out, *creds, *user;
+	cJSON *out, *creds, *user;
 
 	out = cJSON_CreateObject();
 	if (strcmp(action, "GetCallerIdentity") == 0) {
@@ -165,7 +173,7 @@ aws_cmd_sts_json(const char *action, const char *xml)
 static void
 aws_cmd_print(const cJSON *j)
 {
-	char	*s = cJSON_Print(j), *p;
+	char *s = cJSON_Print(j), *p;
 
 	if (s == NULL)
 		fatal("cJSON_Print failed");
@@ -184,13 +192,13 @@ aws_cmd_print(const cJSON *j)
 /* Run the call; returns the exit status. */
 static int
 aws_cmd_call(struct aws_client *c, const struct aws_service *svc,
-    const char *op, cJSON *req)
+             const char *op, cJSON *req)
 {
-	struct aws_error	 err = { 0 };
-	cJSON			*resp;
-	char			**params = NULL, *xml, *cause = NULL;
-	int			 rc = 0;
-	size_t			 i;
+	struct aws_error err = {0};
+	cJSON *resp;
+	char **params = NULL, *xml, *cause = NULL;
+	int rc = 0;
+	size_t i;
 
 	if (svc->protocol == AWS_PROTO_JSON) {
 		resp = aws_call_json(c, svc->id, op, req, &err);
@@ -209,8 +217,7 @@ aws_cmd_call(struct aws_client *c, const struct aws_service *svc,
 		free(cause);
 		return rc;
 	}
-	xml = aws_call_query(c, svc->id, op, (const char *const *)params,
-	    &err);
+	xml = aws_call_query(c, svc->id, op, (const char *const *)params, &err);
 	for (i = 0; params[i] != NULL; i++)
 		free(params[i]);
 	free(params);
@@ -237,20 +244,19 @@ int
 cli_aws_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "endpoint-url", required_argument, NULL, 'e' },
-		{ "read-only", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"profile", required_argument, NULL, 'p'},
+	    {"region", required_argument, NULL, 'r'},
+	    {"endpoint-url", required_argument, NULL, 'e'},
+	    {"read-only", no_argument, NULL, 'R'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
 	struct aws_client_config cfg;
 	const struct aws_service *svc;
-	struct aws_client	*c;
-	cJSON			*req;
-	char			*text, *cause = NULL;
-	const char		*op;
-	int			 ch, rc;
+	struct aws_client *c;
+	cJSON *req;
+	char *text, *cause = NULL;
+	const char *op;
+	int ch, rc;
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.name = "aws";
@@ -280,8 +286,9 @@ cli_aws_main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 2 || argc > 3)
-		return aws_cmd_fail_usage(argc < 2 ?
-		    "need a service and an operation" : "too many arguments",
+		return aws_cmd_fail_usage(
+		    argc < 2 ? "need a service and an operation"
+		             : "too many arguments",
 		    NULL);
 	svc = aws_service_find(argv[0]);
 	if (svc == NULL)
@@ -299,7 +306,7 @@ cli_aws_main(int argc, char **argv)
 	if (req == NULL || !cJSON_IsObject(req)) {
 		cJSON_Delete(req);
 		return aws_cmd_fail_usage("the request must be a JSON object",
-		    NULL);
+		                          NULL);
 	}
 	if (cfg.read_only)
 		aws_set_global_read_only();

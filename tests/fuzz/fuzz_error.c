@@ -17,10 +17,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct aws_error e = { 0 };
-	char		*hdr = NULL, *s;
-	size_t		 hlen;
-	int		 status;
+	struct aws_error e = {0};
+	char *hdr = NULL, *s;
+	size_t hlen;
+	int status;
 
 	if (size < 1)
 		return 0;
@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= hlen;
 	}
 	aws_error_from_response(&e, status, (const char *)data, size, hdr,
-	    NULL);
+	                        NULL);
 	if (e.code == NULL || e.message == NULL)
 		abort();
 	s = aws_error_format(&e);

@@ -30,36 +30,36 @@
 enum reply_kind { REPLY_NORMAL, REPLY_TRUNCATE, REPLY_HANG };
 
 struct reply {
-	enum reply_kind	 kind;
-	int		 status;
-	const char	*headers;	/* extra "Name: v\r\n" lines */
-	const char	*body;
-	long		 date_offset_s;	/* Date header = now + this */
+	enum reply_kind kind;
+	int status;
+	const char *headers; /* extra "Name: v\r\n" lines */
+	const char *body;
+	long date_offset_s; /* Date header = now + this */
 };
 
 struct seen {
-	char	*head;			/* request line + headers */
-	char	*body;
+	char *head; /* request line + headers */
+	char *body;
 };
 
 struct server {
-	int		 fd;
-	int		 port;
-	pthread_t	 thread;
-	atomic_int	 stop;
-	struct reply	 replies[8];
-	int		 nreplies;
-	struct seen	 seen[16];
-	int		 nseen;		/* written by the server thread only */
-	pthread_mutex_t	 lock;
+	int fd;
+	int port;
+	pthread_t thread;
+	atomic_int stop;
+	struct reply replies[8];
+	int nreplies;
+	struct seen seen[16];
+	int nseen; /* written by the server thread only */
+	pthread_mutex_t lock;
 };
 
 static char *
 http_date(long offset)
 {
-	time_t		t = time(NULL) + offset;
-	struct tm	tm;
-	char		buf[64];
+	time_t t = time(NULL) + offset;
+	struct tm tm;
+	char buf[64];
 
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
@@ -70,10 +70,10 @@ http_date(long offset)
 static int
 server_read(int fd, struct seen *out)
 {
-	struct buf	 b = { 0 };
-	char		 chunk[4096], *end, *cl;
-	ssize_t		 n;
-	size_t		 hlen, blen = 0;
+	struct buf b = {0};
+	char chunk[4096], *end, *cl;
+	ssize_t n;
+	size_t hlen, blen = 0;
 
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);
@@ -101,14 +101,15 @@ server_read(int fd, struct seen *out)
 static void
 server_reply(int fd, const struct reply *r)
 {
-	char	*date = http_date(r->date_offset_s), *msg;
-	size_t	 blen = r->body != NULL ? strlen(r->body) : 0;
+	char *date = http_date(r->date_offset_s), *msg;
+	size_t blen = r->body != NULL ? strlen(r->body) : 0;
 
 	msg = xasprintf("HTTP/1.1 %d X\r\nDate: %s\r\n"
-	    "x-amzn-RequestId: rid-%d\r\n%sContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n", r->status, date, r->status,
-	    r->headers != NULL ? r->headers : "",
-	    r->kind == REPLY_TRUNCATE ? blen + 100 : blen);
+	                "x-amzn-RequestId: rid-%d\r\n%sContent-Length: %zu\r\n"
+	                "Connection: close\r\n\r\n",
+	                r->status, date, r->status,
+	                r->headers != NULL ? r->headers : "",
+	                r->kind == REPLY_TRUNCATE ? blen + 100 : blen);
 	if (r->kind == REPLY_HANG) {
 		sleep(2);
 		free(msg);
@@ -127,10 +128,10 @@ server_reply(int fd, const struct reply *r)
 static void *
 server_main(void *arg)
 {
-	struct server	*s = arg;
-	struct pollfd	 pfd;
-	struct seen	 req;
-	int		 c, i;
+	struct server *s = arg;
+	struct pollfd pfd;
+	struct seen req;
+	int c, i;
 
 	while (!atomic_load(&s->stop)) {
 		pfd.fd = s->fd;
@@ -150,8 +151,9 @@ server_main(void *arg)
 				free(req.body);
 			}
 			pthread_mutex_unlock(&s->lock);
-			server_reply(c, &s->replies[i < s->nreplies ? i :
-			    s->nreplies - 1]);
+			server_reply(
+			    c,
+			    &s->replies[i < s->nreplies ? i : s->nreplies - 1]);
 		}
 		close(c);
 	}
@@ -161,9 +163,9 @@ server_main(void *arg)
 static int
 listen_loopback(int *port)
 {
-	struct sockaddr_in	sa;
-	socklen_t		len = sizeof sa;
-	int			fd, one = 1;
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	int fd, one = 1;
 
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(fd >= 0);
@@ -182,7 +184,7 @@ listen_loopback(int *port)
 static struct server *
 server_start(const struct reply *replies, int n)
 {
-	struct server	*s = xcalloc(1, sizeof *s);
+	struct server *s = xcalloc(1, sizeof *s);
 
 	memcpy(s->replies, replies, (size_t)n * sizeof *replies);
 	s->nreplies = n;
@@ -195,7 +197,7 @@ server_start(const struct reply *replies, int n)
 static int
 server_count(struct server *s)
 {
-	int	n;
+	int n;
 
 	pthread_mutex_lock(&s->lock);
 	n = s->nseen;
@@ -207,7 +209,7 @@ server_count(struct server *s)
 static struct seen *
 seen_at(struct server *s, int i)
 {
-	struct seen	*r;
+	struct seen *r;
 
 	pthread_mutex_lock(&s->lock);
 	assert_true(i < s->nseen);
@@ -219,7 +221,7 @@ seen_at(struct server *s, int i)
 static void
 server_stop(struct server *s)
 {
-	int	i;
+	int i;
 
 	atomic_store(&s->stop, 1);
 	pthread_join(s->thread, NULL);
@@ -236,7 +238,7 @@ server_stop(struct server *s)
 static char *
 seen_header(const struct seen *r, const char *name)
 {
-	char	*pat = xasprintf("\r\n%s:", name), *p, *end;
+	char *pat = xasprintf("\r\n%s:", name), *p, *end;
 
 	p = strcasestr(r->head, pat);
 	free(pat);
@@ -252,7 +254,7 @@ seen_header(const struct seen *r, const char *name)
 static void
 assert_header(const struct seen *r, const char *name, const char *want)
 {
-	char	*v = seen_header(r, name);
+	char *v = seen_header(r, name);
 
 	if (v == NULL)
 		fail_msg("header %s missing in:\n%s", name, r->head);
@@ -263,9 +265,9 @@ assert_header(const struct seen *r, const char *name, const char *want)
 /* ---- fake clock, sleep and random ----------------------------------- */
 
 struct fake {
-	int64_t	sleeps[16];
-	int	nsleeps;
-	double	r;
+	int64_t sleeps[16];
+	int nsleeps;
+	double r;
 };
 
 static int64_t
@@ -277,7 +279,7 @@ fake_now(void *ctx)
 static void
 fake_sleep(void *ctx, int64_t ms)
 {
-	struct fake	*f = ctx;
+	struct fake *f = ctx;
 
 	if (f->nsleeps < (int)nitems(f->sleeps))
 		f->sleeps[f->nsleeps++] = ms;
@@ -289,7 +291,7 @@ fake_random(void *ctx)
 	return ((struct fake *)ctx)->r;
 }
 
-static struct fake	 fake;
+static struct fake fake;
 
 static void
 set_env(void)
@@ -300,7 +302,7 @@ set_env(void)
 	unsetenv("AWS_PROFILE");
 	setenv("AWS_CONFIG_FILE", "/nonexistent/momentum-test/config", 1);
 	setenv("AWS_SHARED_CREDENTIALS_FILE",
-	    "/nonexistent/momentum-test/credentials", 1);
+	       "/nonexistent/momentum-test/credentials", 1);
 	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 	unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
@@ -312,12 +314,14 @@ static struct aws_client *
 client_for(struct server *s, bool read_only, long timeout_ms, int attempts)
 {
 	struct aws_client_config cfg;
-	struct aws_client	*c;
-	struct retry_env	 env = {
-		.now_ms = fake_now, .sleep_ms = fake_sleep,
-		.random = fake_random, .ctx = &fake,
+	struct aws_client *c;
+	struct retry_env env = {
+	    .now_ms = fake_now,
+	    .sleep_ms = fake_sleep,
+	    .random = fake_random,
+	    .ctx = &fake,
 	};
-	char			*url, *cause = NULL;
+	char *url, *cause = NULL;
 
 	url = xasprintf("http://127.0.0.1:%d", s != NULL ? s->port : 9);
 	memset(&cfg, 0, sizeof cfg);
@@ -343,26 +347,29 @@ static void
 call_json__logs_200__parsed_and_signed(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 200, .body = "{\"logGroups\":[{\"logGroupName\":"
-		    "\"/aws/apprunner/api\"}]}" },
+	    {.status = 200,
+	     .body = "{\"logGroups\":[{\"logGroupName\":"
+	             "\"/aws/apprunner/api\"}]}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
-	cJSON		*req = cJSON_Parse("{\"limit\":5}"), *resp;
-	char		*auth, *host;
+	struct aws_error err = {0};
+	cJSON *req = cJSON_Parse("{\"limit\":5}"), *resp;
+	char *auth, *host;
 
 	resp = aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", req, &err);
 	if (resp == NULL)
 		fail_msg("%s: %s", err.code, err.message);
-	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(resp,
-	    "logGroups"), 0)->child->valuestring, "/aws/apprunner/api");
+	assert_string_equal(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(resp, "logGroups"), 0)
+	        ->child->valuestring,
+	    "/aws/apprunner/api");
 	assert_int_equal(server_count(s), 1);
 	assert_non_null(strstr(seen_at(s, 0)->head, "POST / HTTP/1.1\r\n"));
 	assert_header(seen_at(s, 0), "X-Amz-Target",
-	    "Logs_20140328.DescribeLogGroups");
+	              "Logs_20140328.DescribeLogGroups");
 	assert_header(seen_at(s, 0), "Content-Type",
-	    "application/x-amz-json-1.1");
+	              "application/x-amz-json-1.1");
 	host = xasprintf("127.0.0.1:%d", s->port);
 	assert_header(seen_at(s, 0), "Host", host);
 	free(host);
@@ -371,8 +378,8 @@ call_json__logs_200__parsed_and_signed(void **state)
 	assert_string_equal(seen_at(s, 0)->body, "{\"limit\":5}");
 	auth = seen_header(seen_at(s, 0), "Authorization");
 	assert_non_null(auth);
-	assert_true(str_starts_with(auth,
-	    "AWS4-HMAC-SHA256 Credential=AKIDTESTCLIENT/"));
+	assert_true(str_starts_with(
+	    auth, "AWS4-HMAC-SHA256 Credential=AKIDTESTCLIENT/"));
 	assert_non_null(strstr(auth, "/us-west-2/logs/aws4_request"));
 	assert_non_null(strstr(auth, "x-amz-target"));
 	free(auth);
@@ -386,28 +393,28 @@ static void
 call_json__cloudwatch__query_mode_json10_and_usage(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 200, .body = "{\"MetricDataResults\":[]}" },
+	    {.status = 200, .body = "{\"MetricDataResults\":[]}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 	struct aws_usage u;
-	cJSON		*req, *resp;
-	char		*auth;
+	cJSON *req, *resp;
+	char *auth;
 
-	req = cJSON_Parse("{\"MetricDataQueries\":[{\"Id\":\"a\","
+	req = cJSON_Parse(
+	    "{\"MetricDataQueries\":[{\"Id\":\"a\","
 	    "\"MetricStat\":{\"Metric\":{\"Namespace\":\"AWS/AppRunner\","
 	    "\"MetricName\":\"Requests\"},\"Period\":60,\"Stat\":\"Sum\"}},"
 	    "{\"Id\":\"b\",\"Expression\":\"a*2\"}],"
 	    "\"StartTime\":1,\"EndTime\":2}");
 	aws_usage_reset();
-	resp = aws_call_json(c, AWS_SVC_CLOUDWATCH, "GetMetricData", req,
-	    &err);
+	resp = aws_call_json(c, AWS_SVC_CLOUDWATCH, "GetMetricData", req, &err);
 	assert_non_null(resp);
 	assert_header(seen_at(s, 0), "X-Amz-Target",
-	    "GraniteServiceVersion20100801.GetMetricData");
+	              "GraniteServiceVersion20100801.GetMetricData");
 	assert_header(seen_at(s, 0), "Content-Type",
-	    "application/x-amz-json-1.0");
+	              "application/x-amz-json-1.0");
 	assert_header(seen_at(s, 0), "x-amzn-query-mode", "true");
 	auth = seen_header(seen_at(s, 0), "Authorization");
 	assert_non_null(strstr(auth, "/us-west-2/monitoring/aws4_request"));
@@ -426,14 +433,14 @@ static void
 call_json__cost_explorer__signed_for_us_east_1(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 200, .body = "{\"ResultsByTime\":[]}" },
+	    {.status = 200, .body = "{\"ResultsByTime\":[]}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 	struct aws_usage u;
-	cJSON		*resp;
-	char		*auth;
+	cJSON *resp;
+	char *auth;
 
 	aws_usage_reset();
 	resp = aws_call_json(c, AWS_SVC_CE, "GetCostAndUsage", NULL, &err);
@@ -443,7 +450,7 @@ call_json__cost_explorer__signed_for_us_east_1(void **state)
 	assert_non_null(strstr(auth, "/us-east-1/ce/aws4_request"));
 	free(auth);
 	assert_header(seen_at(s, 0), "X-Amz-Target",
-	    "AWSInsightsIndexService.GetCostAndUsage");
+	              "AWSInsightsIndexService.GetCostAndUsage");
 	aws_usage_get(&u);
 	assert_int_equal(u.ce_requests, 1);
 	assert_true(u.dollars > 0.0099 && u.dollars < 0.0101);
@@ -456,22 +463,22 @@ static void
 call_json__500_then_200__retried_with_backoff(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 500, .body = "{\"__type\":\"InternalFailure\"}" },
-		{ .status = 200, .body = "{\"services\":[]}" },
+	    {.status = 500, .body = "{\"__type\":\"InternalFailure\"}"},
+	    {.status = 200, .body = "{\"services\":[]}"},
 	};
-	struct server	*s = server_start(r, 2);
+	struct server *s = server_start(r, 2);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 	struct aws_usage u;
-	cJSON		*resp;
-	char		*d1, *d2;
+	cJSON *resp;
+	char *d1, *d2;
 
 	aws_usage_reset();
 	resp = aws_call_json(c, AWS_SVC_APPRUNNER, "ListServices", NULL, &err);
 	assert_non_null(resp);
 	assert_int_equal(server_count(s), 2);
 	assert_int_equal(fake.nsleeps, 1);
-	assert_int_equal(fake.sleeps[0], 500);	/* 0.5 * min(1 s, 20 s) */
+	assert_int_equal(fake.sleeps[0], 500); /* 0.5 * min(1 s, 20 s) */
 	/* Re-signed: each attempt carries its own signature. */
 	d1 = seen_header(seen_at(s, 0), "Authorization");
 	d2 = seen_header(seen_at(s, 1), "Authorization");
@@ -492,19 +499,20 @@ static void
 call_json__throttled_every_time__three_attempts_then_error(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 400, .headers = "x-amzn-query-error: Throttling;Sender\r\n",
-		  .body = "{\"__type\":\"com.amazonaws#ThrottlingException\","
-		  "\"message\":\"Rate exceeded\"}" },
+	    {.status = 400,
+	     .headers = "x-amzn-query-error: Throttling;Sender\r\n",
+	     .body = "{\"__type\":\"com.amazonaws#ThrottlingException\","
+	             "\"message\":\"Rate exceeded\"}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 	struct aws_usage u;
-	char		*msg;
+	char *msg;
 
 	aws_usage_reset();
-	assert_null(aws_call_json(c, AWS_SVC_CLOUDWATCH, "DescribeAlarms",
-	    NULL, &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_CLOUDWATCH, "DescribeAlarms", NULL, &err));
 	assert_int_equal(server_count(s), 3);
 	assert_int_equal(fake.nsleeps, 2);
 	assert_int_equal(fake.sleeps[0], 500);
@@ -515,7 +523,7 @@ call_json__throttled_every_time__three_attempts_then_error(void **state)
 	assert_int_equal(err.http_status, 400);
 	msg = aws_error_format(&err);
 	assert_string_equal(msg, "Throttling: Rate exceeded (HTTP 400, "
-	    "request id rid-400)");
+	                         "request id rid-400)");
 	free(msg);
 	aws_usage_get(&u);
 	assert_int_equal(u.throttles, 3);
@@ -529,15 +537,16 @@ static void
 call_json__access_denied__not_retried(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 400, .body = "{\"__type\":\"AccessDeniedException\","
-		  "\"Message\":\"no\"}" },
+	    {.status = 400,
+	     .body = "{\"__type\":\"AccessDeniedException\","
+	             "\"Message\":\"no\"}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 
-	assert_null(aws_call_json(c, AWS_SVC_ECR, "DescribeRepositories",
-	    NULL, &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_ECR, "DescribeRepositories", NULL, &err));
 	assert_int_equal(server_count(s), 1);
 	assert_int_equal(fake.nsleeps, 0);
 	assert_string_equal(err.code, "AccessDeniedException");
@@ -551,14 +560,14 @@ static void
 call_json__empty_and_malformed_bodies__object_or_parse_error(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 200, .body = "" },
-		{ .status = 200, .body = "{\"services\": [1, 2" },
+	    {.status = 200, .body = ""},
+	    {.status = 200, .body = "{\"services\": [1, 2"},
 	};
-	struct server	*s = server_start(r, 2);
+	struct server *s = server_start(r, 2);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
-	cJSON		*resp;
-	char		*url;
+	struct aws_error err = {0};
+	cJSON *resp;
+	char *url;
 
 	resp = aws_call_json(c, AWS_SVC_APPRUNNER, "PauseService", NULL, &err);
 	assert_non_null(resp);
@@ -566,8 +575,8 @@ call_json__empty_and_malformed_bodies__object_or_parse_error(void **state)
 	assert_null(resp->child);
 	cJSON_Delete(resp);
 
-	assert_null(aws_call_json(c, AWS_SVC_APPRUNNER, "ListServices", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_APPRUNNER, "ListServices", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_PARSE);
 	assert_string_equal(err.code, "MalformedResponse");
 	url = xasprintf("http://127.0.0.1:%d", s->port);
@@ -585,15 +594,14 @@ static void
 call_json__truncated_body__transport_error_retried(void **state)
 {
 	static const struct reply r[] = {
-		{ .kind = REPLY_TRUNCATE, .status = 200,
-		  .body = "{\"services\":" },
+	    {.kind = REPLY_TRUNCATE, .status = 200, .body = "{\"services\":"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 2);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 
-	assert_null(aws_call_json(c, AWS_SVC_APPRUNNER, "ListServices", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_APPRUNNER, "ListServices", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_TRANSPORT);
 	assert_int_equal(server_count(s), 2);
 	assert_non_null(strstr(err.message, "127.0.0.1"));
@@ -606,19 +614,20 @@ static void
 call_json__server_hangs__timeout_names_endpoint(void **state)
 {
 	static const struct reply r[] = {
-		{ .kind = REPLY_HANG, .status = 200, .body = "{}" },
+	    {.kind = REPLY_HANG, .status = 200, .body = "{}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 300, 1);
-	struct aws_error err = { 0 };
-	char		*want;
+	struct aws_error err = {0};
+	char *want;
 
-	assert_null(aws_call_json(c, AWS_SVC_LOGS, "FilterLogEvents", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_LOGS, "FilterLogEvents", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_TRANSPORT);
 	assert_string_equal(err.code, "ReadTimeout");
 	want = xasprintf("timed out after 0.3 s talking to "
-	    "http://127.0.0.1:%d", s->port);
+	                 "http://127.0.0.1:%d",
+	                 s->port);
 	assert_string_equal(err.message, want);
 	free(want);
 	assert_string_equal(aws_error_short(&err), "timeout");
@@ -631,22 +640,23 @@ static void
 call_json__nothing_listening__cannot_connect_names_endpoint(void **state)
 {
 	struct aws_client *c;
-	struct aws_error err = { 0 };
-	struct server	 fake_srv;
-	int		 fd;
-	char		*want;
+	struct aws_error err = {0};
+	struct server fake_srv;
+	int fd;
+	char *want;
 
 	/* A port that was free a moment ago and has no listener now. */
 	memset(&fake_srv, 0, sizeof fake_srv);
 	fd = listen_loopback(&fake_srv.port);
 	close(fd);
 	c = client_for(&fake_srv, false, 0, 1);
-	assert_null(aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_TRANSPORT);
 	assert_string_equal(err.code, "ConnectFailed");
 	want = xasprintf("cannot connect to http://127.0.0.1:%d: "
-	    "Connection refused", fake_srv.port);
+	                 "Connection refused",
+	                 fake_srv.port);
 	assert_string_equal(err.message, want);
 	free(want);
 	aws_error_clear(&err);
@@ -658,10 +668,10 @@ call_json__listener_never_accepts__connect_timeout(void **state)
 {
 	struct aws_client_config cfg;
 	struct aws_client *c;
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 	struct sockaddr_in sa;
-	int		 fd, port, filler[4], i;
-	char		*url, *cause = NULL, *want;
+	int fd, port, filler[4], i;
+	char *url, *cause = NULL, *want;
 
 	/* A full accept queue: the kernel drops further SYNs. */
 	memset(&sa, 0, sizeof sa);
@@ -688,8 +698,8 @@ call_json__listener_never_accepts__connect_timeout(void **state)
 	cfg.max_attempts = 1;
 	c = aws_client_new(&cfg, &cause);
 	assert_non_null(c);
-	assert_null(aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_TRANSPORT);
 	assert_string_equal(err.code, "ConnectTimeout");
 	want = xasprintf("timed out after 0.3 s connecting to %s", url);
@@ -707,12 +717,12 @@ static void
 call_json__read_only__refused_before_credentials_or_io(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 200, .body = "{}" },
+	    {.status = 200, .body = "{}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, true, 0, 0);
-	struct aws_error err = { 0 };
-	cJSON		*resp;
+	struct aws_error err = {0};
+	cJSON *resp;
 
 	/* No credentials at all: the refusal must not even look for them. */
 	unsetenv("AWS_ACCESS_KEY_ID");
@@ -721,18 +731,18 @@ call_json__read_only__refused_before_credentials_or_io(void **state)
 	assert_int_equal(err.kind, AWS_ERR_READ_ONLY);
 	assert_string_equal(err.code, "ReadOnlyMode");
 	assert_string_equal(err.message, "read-only mode refused ecr PutImage");
-	assert_null(aws_call_json(c, AWS_SVC_APPRUNNER, "UpdateService", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_APPRUNNER, "UpdateService", NULL, &err));
 	assert_string_equal(err.message,
-	    "read-only mode refused apprunner UpdateService");
+	                    "read-only mode refused apprunner UpdateService");
 	assert_false(aws_op_allowed(c, AWS_SVC_APPRUNNER, "StartDeployment"));
 	assert_true(aws_op_allowed(c, AWS_SVC_APPRUNNER, "ListServices"));
 	assert_int_equal(server_count(s), 0);
 
 	/* A read goes through (and then needs credentials). */
 	set_env();
-	resp = aws_call_json(c, AWS_SVC_ECR, "DescribeRepositories", NULL,
-	    &err);
+	resp =
+	    aws_call_json(c, AWS_SVC_ECR, "DescribeRepositories", NULL, &err);
 	assert_non_null(resp);
 	assert_int_equal(server_count(s), 1);
 	cJSON_Delete(resp);
@@ -749,12 +759,12 @@ static void
 call_json__no_credentials__credentials_error(void **state)
 {
 	struct aws_client *c = client_for(NULL, false, 0, 1);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 
 	unsetenv("AWS_ACCESS_KEY_ID");
 	unsetenv("AWS_SECRET_ACCESS_KEY");
-	assert_null(aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_CREDENTIALS);
 	assert_non_null(err.message);
 	assert_true(strlen(err.message) > 0);
@@ -767,23 +777,24 @@ static void
 call_json__skewed_clock__corrected_and_retried_once(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 400, .date_offset_s = 3600,
-		  .body = "{\"__type\":\"InvalidSignatureException\","
-		  "\"message\":\"Signature expired\"}" },
-		{ .status = 200, .date_offset_s = 3600, .body = "{}" },
+	    {.status = 400,
+	     .date_offset_s = 3600,
+	     .body = "{\"__type\":\"InvalidSignatureException\","
+	             "\"message\":\"Signature expired\"}"},
+	    {.status = 200, .date_offset_s = 3600, .body = "{}"},
 	};
-	struct server	*s = server_start(r, 2);
+	struct server *s = server_start(r, 2);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
-	struct tm	 tm1, tm2;
-	char		*d1, *d2;
-	cJSON		*resp;
-	long		 diff;
+	struct aws_error err = {0};
+	struct tm tm1, tm2;
+	char *d1, *d2;
+	cJSON *resp;
+	long diff;
 
 	resp = aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL, &err);
 	assert_non_null(resp);
 	assert_int_equal(server_count(s), 2);
-	assert_int_equal(fake.nsleeps, 0);	/* no backoff for skew */
+	assert_int_equal(fake.nsleeps, 0); /* no backoff for skew */
 	diff = aws_client_skew(c);
 	assert_true(diff >= 3598 && diff <= 3602);
 	d1 = seen_header(seen_at(s, 0), "X-Amz-Date");
@@ -805,15 +816,16 @@ static void
 call_json__skew_error_without_skew__not_retried(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 403, .body = "{\"__type\":\"SignatureDoesNotMatch\","
-		  "\"message\":\"bad secret\"}" },
+	    {.status = 403,
+	     .body = "{\"__type\":\"SignatureDoesNotMatch\","
+	             "\"message\":\"bad secret\"}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 
-	assert_null(aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL, &err));
 	assert_int_equal(server_count(s), 1);
 	assert_string_equal(err.code, "SignatureDoesNotMatch");
 	assert_int_equal(aws_client_skew(c), 0);
@@ -826,16 +838,18 @@ static void
 call_json__expired_token__refreshed_and_retried_once(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 400, .body = "{\"__type\":\"ExpiredTokenException\","
-		  "\"message\":\"The security token included in the request is "
-		  "expired\"}" },
+	    {.status = 400,
+	     .body =
+	         "{\"__type\":\"ExpiredTokenException\","
+	         "\"message\":\"The security token included in the request is "
+	         "expired\"}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 
-	assert_null(aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL, &err));
 	/* One refresh-and-retry, then the error stands (not retryable). */
 	assert_int_equal(server_count(s), 2);
 	assert_int_equal(fake.nsleeps, 0);
@@ -849,38 +863,39 @@ static void
 call_query__sts__form_body_and_xml(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 200, .body = "<GetCallerIdentityResponse><"
-		  "GetCallerIdentityResult><Account>123456789012</Account>"
-		  "</GetCallerIdentityResult></GetCallerIdentityResponse>" },
-		{ .status = 403, .body = "<ErrorResponse><Error><Code>"
-		  "AccessDenied</Code><Message>nope</Message></Error>"
-		  "<RequestId>x-1</RequestId></ErrorResponse>" },
+	    {.status = 200,
+	     .body = "<GetCallerIdentityResponse><"
+	             "GetCallerIdentityResult><Account>123456789012</Account>"
+	             "</GetCallerIdentityResult></GetCallerIdentityResponse>"},
+	    {.status = 403,
+	     .body = "<ErrorResponse><Error><Code>"
+	             "AccessDenied</Code><Message>nope</Message></Error>"
+	             "<RequestId>x-1</RequestId></ErrorResponse>"},
 	};
 	static const char *const params[] = {
-		"RoleArn", "arn:aws:iam::1:role/a b", "RoleSessionName", "s",
-		NULL
-	};
-	struct server	*s = server_start(r, 2);
+	    "RoleArn", "arn:aws:iam::1:role/a b", "RoleSessionName", "s", NULL};
+	struct server *s = server_start(r, 2);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
-	char		*xml, *auth;
+	struct aws_error err = {0};
+	char *xml, *auth;
 
 	xml = aws_call_query(c, AWS_SVC_STS, "GetCallerIdentity", NULL, &err);
 	assert_non_null(xml);
 	assert_non_null(strstr(xml, "<Account>123456789012</Account>"));
 	free(xml);
 	assert_string_equal(seen_at(s, 0)->body,
-	    "Action=GetCallerIdentity&Version=2011-06-15");
+	                    "Action=GetCallerIdentity&Version=2011-06-15");
 	assert_header(seen_at(s, 0), "Content-Type",
-	    "application/x-www-form-urlencoded; charset=utf-8");
+	              "application/x-www-form-urlencoded; charset=utf-8");
 	assert_null(seen_header(seen_at(s, 0), "X-Amz-Target"));
 	auth = seen_header(seen_at(s, 0), "Authorization");
 	assert_non_null(strstr(auth, "/us-west-2/sts/aws4_request"));
 	free(auth);
 
-	assert_null(aws_call_query(c, AWS_SVC_STS, "AssumeRole", params,
-	    &err));
-	assert_string_equal(seen_at(s, 1)->body, "Action=AssumeRole&Version="
+	assert_null(aws_call_query(c, AWS_SVC_STS, "AssumeRole", params, &err));
+	assert_string_equal(
+	    seen_at(s, 1)->body,
+	    "Action=AssumeRole&Version="
 	    "2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa%20b&"
 	    "RoleSessionName=s");
 	assert_string_equal(err.code, "AccessDenied");
@@ -888,11 +903,11 @@ call_query__sts__form_body_and_xml(void **state)
 	assert_string_equal(err.request_id, "rid-403");
 
 	/* Wrong protocol for the service is a config error, not a crash. */
-	assert_null(aws_call_query(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL,
-	    &err));
+	assert_null(
+	    aws_call_query(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_CONFIG);
-	assert_null(aws_call_json(c, AWS_SVC_STS, "GetCallerIdentity", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_STS, "GetCallerIdentity", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_CONFIG);
 	assert_null(aws_call_json(c, AWS_SVC_LOGS, "Bad\r\nOp", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_CONFIG);
@@ -904,15 +919,18 @@ call_query__sts__form_body_and_xml(void **state)
 static void
 redact__headers_and_bodies__secrets_replaced(void **state)
 {
-	static const char xml[] = "<Credentials><AccessKeyId>ASIA1</AccessKeyId>"
+	static const char xml[] =
+	    "<Credentials><AccessKeyId>ASIA1</AccessKeyId>"
 	    "<SecretAccessKey>wJalrXUtnFEMI</SecretAccessKey><SessionToken>"
 	    "FQoGZXIvYXdzE</SessionToken></Credentials>";
-	static const char json[] = "{\"authorizationData\":[{"
+	static const char json[] =
+	    "{\"authorizationData\":[{"
 	    "\"authorizationToken\" : \"QVdTOnNlY3JldA==\",\"proxyEndpoint\":"
 	    "\"x\"}],\"SecretAccessKey\":\"a\\\"b\",\"nextToken\":\"keep\"}";
-	char	*s;
+	char *s;
 
-	s = debug_redact_header("Authorization: AWS4-HMAC-SHA256 "
+	s = debug_redact_header(
+	    "Authorization: AWS4-HMAC-SHA256 "
 	    "Credential=AKID/20260101/us-east-1/logs/aws4_request, "
 	    "SignedHeaders=host, Signature=abcdef");
 	assert_string_equal(s, "Authorization: [redacted]");
@@ -929,7 +947,7 @@ redact__headers_and_bodies__secrets_replaced(void **state)
 	assert_null(strstr(s, "FQoGZXIvYXdzE"));
 	assert_non_null(strstr(s, "<AccessKeyId>ASIA1</AccessKeyId>"));
 	assert_non_null(strstr(s, "<SecretAccessKey>[redacted]"
-	    "</SecretAccessKey>"));
+	                          "</SecretAccessKey>"));
 	free(s);
 
 	s = debug_redact_body(json, strlen(json));
@@ -952,16 +970,17 @@ static void
 debug_output__full_call__no_secret_reaches_stderr(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 200, .body = "{\"Credentials\":{\"SecretAccessKey\":"
-		  "\"RESPONSESECRET\",\"SessionToken\":\"RESPONSETOKEN\"},"
-		  "\"marker\":\"visible-marker\"}" },
+	    {.status = 200,
+	     .body = "{\"Credentials\":{\"SecretAccessKey\":"
+	             "\"RESPONSESECRET\",\"SessionToken\":\"RESPONSETOKEN\"},"
+	             "\"marker\":\"visible-marker\"}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c;
-	struct aws_error err = { 0 };
-	char		 path[] = "/tmp/momentum-debug-XXXXXX", *log, *cause;
-	int		 fd, saved;
-	cJSON		*resp;
+	struct aws_error err = {0};
+	char path[] = "/tmp/momentum-debug-XXXXXX", *log, *cause;
+	int fd, saved;
+	cJSON *resp;
 
 	setenv("AWS_SESSION_TOKEN", "SESSIONTOKENSECRET", 1);
 	setenv("MOMENTUM_DEBUG", "1", 1);
@@ -978,7 +997,8 @@ debug_output__full_call__no_secret_reaches_stderr(void **state)
 	close(fd);
 	assert_non_null(resp);
 	/* The token went on the wire... */
-	assert_header(seen_at(s, 0), "X-Amz-Security-Token", "SESSIONTOKENSECRET");
+	assert_header(seen_at(s, 0), "X-Amz-Security-Token",
+	              "SESSIONTOKENSECRET");
 	/* ...but not into the debug output. */
 	log = read_file(path, NULL, &cause);
 	unlink(path);
@@ -1004,7 +1024,7 @@ client_new__endpoints_region_and_bad_input(void **state)
 {
 	struct aws_client_config cfg;
 	struct aws_client *c;
-	char		*cause = NULL;
+	char *cause = NULL;
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.region = "eu-west-1";
@@ -1013,13 +1033,13 @@ client_new__endpoints_region_and_bad_input(void **state)
 	assert_non_null(c);
 	assert_string_equal(aws_client_region(c), "eu-west-1");
 	assert_string_equal(aws_client_endpoint(c, AWS_SVC_LOGS),
-	    "http://127.0.0.1:4566");
+	                    "http://127.0.0.1:4566");
 	assert_string_equal(aws_client_endpoint(c, AWS_SVC_ECR),
-	    "https://api.ecr.eu-west-1.amazonaws.com");
+	                    "https://api.ecr.eu-west-1.amazonaws.com");
 	assert_string_equal(aws_client_endpoint(c, AWS_SVC_CE),
-	    "https://ce.us-east-1.amazonaws.com");
+	                    "https://ce.us-east-1.amazonaws.com");
 	assert_string_equal(aws_client_endpoint(c, AWS_SVC_CLOUDWATCH),
-	    "https://monitoring.eu-west-1.amazonaws.com");
+	                    "https://monitoring.eu-west-1.amazonaws.com");
 	assert_false(aws_client_read_only(c));
 	aws_client_free(c);
 	unsetenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS");
@@ -1053,17 +1073,18 @@ static void
 http_perform__headers_and_size_limit__captured_or_refused(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 400, .headers = "x-amzn-query-error: "
-		  "InvalidParameterValue;Sender\r\nContent-Type: "
-		  "application/x-amz-json-1.0\r\n",
-		  .body = "{\"__type\":\"InvalidParameterValueException\"}" },
+	    {.status = 400,
+	     .headers = "x-amzn-query-error: "
+	                "InvalidParameterValue;Sender\r\nContent-Type: "
+	                "application/x-amz-json-1.0\r\n",
+	     .body = "{\"__type\":\"InvalidParameterValueException\"}"},
 	};
-	static const char *const hdrs[] = { "X-Test: 1" };
-	struct server	*s = server_start(r, 1);
+	static const char *const hdrs[] = {"X-Test: 1"};
+	struct server *s = server_start(r, 1);
 	struct http_request req;
 	struct http_response resp;
-	struct aws_error err = { 0 };
-	char		*url;
+	struct aws_error err = {0};
+	char *url;
 
 	url = xasprintf("http://127.0.0.1:%d/", s->port);
 	memset(&req, 0, sizeof req);
@@ -1097,21 +1118,21 @@ http_perform__headers_and_size_limit__captured_or_refused(void **state)
 }
 
 struct worker {
-	struct aws_client	*c;
-	int			 ok;
+	struct aws_client *c;
+	int ok;
 };
 
 static void *
 worker_main(void *arg)
 {
-	struct worker	*w = arg;
-	struct aws_error err = { 0 };
-	cJSON		*resp;
-	int		 i;
+	struct worker *w = arg;
+	struct aws_error err = {0};
+	cJSON *resp;
+	int i;
 
 	for (i = 0; i < 5; i++) {
 		resp = aws_call_json(w->c, AWS_SVC_LOGS, "GetLogEvents", NULL,
-		    &err);
+		                     &err);
 		if (resp != NULL)
 			w->ok++;
 		cJSON_Delete(resp);
@@ -1125,21 +1146,21 @@ static void
 call_json__shared_client_many_threads__all_succeed(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 200, .body = "{\"events\":[]}" },
+	    {.status = 200, .body = "{\"events\":[]}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct worker	 w[4];
-	pthread_t	 t[4];
+	struct worker w[4];
+	pthread_t t[4];
 	struct aws_usage u;
-	int		 i;
+	int i;
 
 	aws_usage_reset();
 	for (i = 0; i < 4; i++) {
 		w[i].c = c;
 		w[i].ok = 0;
-		assert_int_equal(pthread_create(&t[i], NULL, worker_main, &w[i]),
-		    0);
+		assert_int_equal(
+		    pthread_create(&t[i], NULL, worker_main, &w[i]), 0);
 	}
 	for (i = 0; i < 4; i++) {
 		pthread_join(t[i], NULL);
@@ -1158,11 +1179,11 @@ static void
 global_read_only__on__every_client_refuses_mutations(void **state)
 {
 	static const struct reply r[] = {
-		{ .status = 200, .body = "{}" },
+	    {.status = 200, .body = "{}"},
 	};
-	struct server	*s = server_start(r, 1);
+	struct server *s = server_start(r, 1);
 	struct aws_client *c = client_for(s, false, 0, 0);
-	struct aws_error err = { 0 };
+	struct aws_error err = {0};
 
 	assert_false(aws_global_read_only());
 	assert_true(aws_op_allowed(c, AWS_SVC_APPRUNNER, "ResumeService"));
@@ -1170,11 +1191,11 @@ global_read_only__on__every_client_refuses_mutations(void **state)
 	assert_true(aws_global_read_only());
 	assert_true(aws_client_read_only(c));
 	assert_false(aws_op_allowed(c, AWS_SVC_APPRUNNER, "ResumeService"));
-	assert_null(aws_call_json(c, AWS_SVC_APPRUNNER, "ResumeService", NULL,
-	    &err));
+	assert_null(
+	    aws_call_json(c, AWS_SVC_APPRUNNER, "ResumeService", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_READ_ONLY);
 	assert_null(aws_call_query(c, AWS_SVC_STS, "DecodeAuthorizationMessage",
-	    NULL, &err));
+	                           NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_READ_ONLY);
 	/* The client's own switch cannot undo the global one. */
 	aws_client_set_read_only(c, false);
@@ -1196,31 +1217,43 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(call_json__logs_200__parsed_and_signed),
-		cmocka_unit_test(call_json__cloudwatch__query_mode_json10_and_usage),
-		cmocka_unit_test(call_json__cost_explorer__signed_for_us_east_1),
-		cmocka_unit_test(call_json__500_then_200__retried_with_backoff),
-		cmocka_unit_test(call_json__throttled_every_time__three_attempts_then_error),
-		cmocka_unit_test(call_json__access_denied__not_retried),
-		cmocka_unit_test(call_json__empty_and_malformed_bodies__object_or_parse_error),
-		cmocka_unit_test(call_json__truncated_body__transport_error_retried),
-		cmocka_unit_test(call_json__server_hangs__timeout_names_endpoint),
-		cmocka_unit_test(call_json__nothing_listening__cannot_connect_names_endpoint),
-		cmocka_unit_test(call_json__listener_never_accepts__connect_timeout),
-		cmocka_unit_test(call_json__read_only__refused_before_credentials_or_io),
-		cmocka_unit_test(call_json__no_credentials__credentials_error),
-		cmocka_unit_test(call_json__skewed_clock__corrected_and_retried_once),
-		cmocka_unit_test(call_json__skew_error_without_skew__not_retried),
-		cmocka_unit_test(call_json__expired_token__refreshed_and_retried_once),
-		cmocka_unit_test(call_query__sts__form_body_and_xml),
-		cmocka_unit_test(redact__headers_and_bodies__secrets_replaced),
-		cmocka_unit_test(debug_output__full_call__no_secret_reaches_stderr),
-		cmocka_unit_test(client_new__endpoints_region_and_bad_input),
-		cmocka_unit_test(http_perform__headers_and_size_limit__captured_or_refused),
-		cmocka_unit_test(call_json__shared_client_many_threads__all_succeed),
-		cmocka_unit_test(global_read_only__on__every_client_refuses_mutations),
+	    cmocka_unit_test(call_json__logs_200__parsed_and_signed),
+	    cmocka_unit_test(
+	        call_json__cloudwatch__query_mode_json10_and_usage),
+	    cmocka_unit_test(call_json__cost_explorer__signed_for_us_east_1),
+	    cmocka_unit_test(call_json__500_then_200__retried_with_backoff),
+	    cmocka_unit_test(
+	        call_json__throttled_every_time__three_attempts_then_error),
+	    cmocka_unit_test(call_json__access_denied__not_retried),
+	    cmocka_unit_test(
+	        call_json__empty_and_malformed_bodies__object_or_parse_error),
+	    cmocka_unit_test(
+	        call_json__truncated_body__transport_error_retried),
+	    cmocka_unit_test(call_json__server_hangs__timeout_names_endpoint),
+	    cmocka_unit_test(
+	        call_json__nothing_listening__cannot_connect_names_endpoint),
+	    cmocka_unit_test(
+	        call_json__listener_never_accepts__connect_timeout),
+	    cmocka_unit_test(
+	        call_json__read_only__refused_before_credentials_or_io),
+	    cmocka_unit_test(call_json__no_credentials__credentials_error),
+	    cmocka_unit_test(
+	        call_json__skewed_clock__corrected_and_retried_once),
+	    cmocka_unit_test(call_json__skew_error_without_skew__not_retried),
+	    cmocka_unit_test(
+	        call_json__expired_token__refreshed_and_retried_once),
+	    cmocka_unit_test(call_query__sts__form_body_and_xml),
+	    cmocka_unit_test(redact__headers_and_bodies__secrets_replaced),
+	    cmocka_unit_test(debug_output__full_call__no_secret_reaches_stderr),
+	    cmocka_unit_test(client_new__endpoints_region_and_bad_input),
+	    cmocka_unit_test(
+	        http_perform__headers_and_size_limit__captured_or_refused),
+	    cmocka_unit_test(
+	        call_json__shared_client_many_threads__all_succeed),
+	    cmocka_unit_test(
+	        global_read_only__on__every_client_refuses_mutations),
 	};
-	int	rc;
+	int rc;
 
 	http_global_init();
 	rc = cmocka_run_group_tests(tests, setup, NULL);

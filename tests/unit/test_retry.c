@@ -37,8 +37,8 @@ static void
 decide__retryable_until_max_attempts__then_stop(void **state)
 {
 	struct retry_quota q;
-	struct aws_error e = { 0 };
-	int		 acquired;
+	struct aws_error e = {0};
+	int acquired;
 
 	retry_quota_init(&q);
 	aws_error_set(&e, AWS_ERR_SERVICE, "ThrottlingException", 400, "x");
@@ -68,8 +68,8 @@ static void
 quota__drained__no_more_retries_until_refund(void **state)
 {
 	struct retry_quota q;
-	struct aws_error e = { 0 };
-	int		 acquired, n = 0;
+	struct aws_error e = {0};
+	int acquired, n = 0;
 
 	retry_quota_init(&q);
 	aws_error_set(&e, AWS_ERR_SERVICE, "InternalFailure", 500, "x");
@@ -100,31 +100,31 @@ static void
 skew_from_date__far_and_near__offset_or_zero(void **state)
 {
 	/* Wed, 25 Nov 2026 09:00:00 GMT */
-	int64_t	server = 1795597200;
-	long	off = 12345;
+	int64_t server = 1795597200;
+	long off = 12345;
 
 	assert_true(retry_skew_from_date("Wed, 25 Nov 2026 09:00:00 GMT",
-	    (server - 600) * 1000, &off));
+	                                 (server - 600) * 1000, &off));
 	assert_int_equal(off, 600);
 	assert_true(retry_skew_from_date("Wed, 25 Nov 2026 09:00:00 GMT",
-	    (server + 3600) * 1000 + 999, &off));
+	                                 (server + 3600) * 1000 + 999, &off));
 	assert_int_equal(off, -3600);
 	/* Within four minutes: clocks agree. */
 	assert_true(retry_skew_from_date("Wed, 25 Nov 2026 09:00:00 GMT",
-	    (server - 200) * 1000, &off));
+	                                 (server - 200) * 1000, &off));
 	assert_int_equal(off, 0);
 	/* Without the weekday: still parsed. */
 	assert_true(retry_skew_from_date("25 Nov 2026 09:00:00 GMT",
-	    (server - 600) * 1000, &off));
+	                                 (server - 600) * 1000, &off));
 	assert_int_equal(off, 600);
 	off = 77;
 	assert_false(retry_skew_from_date("yesterday", server * 1000, &off));
 	assert_false(retry_skew_from_date("Wed, 25 Foo 2026 09:00:00 GMT",
-	    server * 1000, &off));
+	                                  server * 1000, &off));
 	assert_false(retry_skew_from_date("Wed, 25 ov 2026 09:00:00 GMT",
-	    server * 1000, &off));
+	                                  server * 1000, &off));
 	assert_false(retry_skew_from_date("Wed, 25 Nov 2026 29:00:00 GMT",
-	    server * 1000, &off));
+	                                  server * 1000, &off));
 	assert_false(retry_skew_from_date(NULL, server * 1000, &off));
 	assert_false(retry_skew_from_date("", server * 1000, &off));
 	assert_int_equal(off, 77);
@@ -133,12 +133,12 @@ skew_from_date__far_and_near__offset_or_zero(void **state)
 static void
 skew_and_token_errors__classified(void **state)
 {
-	struct aws_error e = { 0 };
+	struct aws_error e = {0};
 
 	aws_error_set(&e, AWS_ERR_SERVICE, "RequestTimeTooSkewed", 403, "x");
 	assert_true(retry_is_skew_error(&e));
 	aws_error_set(&e, AWS_ERR_SERVICE, "InvalidSignatureException", 400,
-	    "Signature expired");
+	              "Signature expired");
 	assert_true(retry_is_skew_error(&e));
 	aws_error_set(&e, AWS_ERR_SERVICE, "RequestExpired", 400, "x");
 	assert_true(retry_is_skew_error(&e));
@@ -156,16 +156,16 @@ static void
 usage__attempts_errors_metrics_ce__counted(void **state)
 {
 	struct aws_usage u;
-	struct aws_error e = { 0 };
-	cJSON		*req;
-	size_t		 i;
+	struct aws_error e = {0};
+	cJSON *req;
+	size_t i;
 	const struct aws_usage_op *gmd = NULL, *ce = NULL;
 
 	aws_usage_reset();
 	req = cJSON_Parse("{\"MetricDataQueries\":["
-	    "{\"Id\":\"a\",\"MetricStat\":{\"Metric\":{}}},"
-	    "{\"Id\":\"b\",\"MetricStat\":{\"Metric\":{}}},"
-	    "{\"Id\":\"c\",\"Expression\":\"a+b\"}]}");
+	                  "{\"Id\":\"a\",\"MetricStat\":{\"Metric\":{}}},"
+	                  "{\"Id\":\"b\",\"MetricStat\":{\"Metric\":{}}},"
+	                  "{\"Id\":\"c\",\"Expression\":\"a+b\"}]}");
 	assert_non_null(req);
 	aws_error_set(&e, AWS_ERR_SERVICE, "Throttling", 400, "x");
 	usage_count_attempt(AWS_SVC_CLOUDWATCH, "GetMetricData", &e, false);
@@ -215,8 +215,8 @@ static void
 usage__table_full__totals_still_count(void **state)
 {
 	struct aws_usage u;
-	char		 op[32];
-	int		 i;
+	char op[32];
+	int i;
 
 	aws_usage_reset();
 	for (i = 0; i < 100; i++) {
@@ -233,8 +233,8 @@ static void
 env_default__random_in_range__and_clock_sane(void **state)
 {
 	const struct retry_env *env = retry_env_default();
-	double	r;
-	int	i;
+	double r;
+	int i;
 
 	for (i = 0; i < 1000; i++) {
 		r = env->random(env->ctx);
@@ -248,14 +248,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(backoff__full_jitter__capped_exponential),
-		cmocka_unit_test(decide__retryable_until_max_attempts__then_stop),
-		cmocka_unit_test(quota__drained__no_more_retries_until_refund),
-		cmocka_unit_test(skew_from_date__far_and_near__offset_or_zero),
-		cmocka_unit_test(skew_and_token_errors__classified),
-		cmocka_unit_test(usage__attempts_errors_metrics_ce__counted),
-		cmocka_unit_test(usage__table_full__totals_still_count),
-		cmocka_unit_test(env_default__random_in_range__and_clock_sane),
+	    cmocka_unit_test(backoff__full_jitter__capped_exponential),
+	    cmocka_unit_test(decide__retryable_until_max_attempts__then_stop),
+	    cmocka_unit_test(quota__drained__no_more_retries_until_refund),
+	    cmocka_unit_test(skew_from_date__far_and_near__offset_or_zero),
+	    cmocka_unit_test(skew_and_token_errors__classified),
+	    cmocka_unit_test(usage__attempts_errors_metrics_ce__counted),
+	    cmocka_unit_test(usage__table_full__totals_still_count),
+	    cmocka_unit_test(env_default__random_in_range__and_clock_sane),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
