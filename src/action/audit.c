@@ -115,6 +115,11 @@ audit_render(const struct audit_record *r)
 	user = getenv("USER");
 	if (user == NULL || *user == '\0')
 		user = getenv("LOGNAME");
+	if (user == NULL || *user == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+
+		user = pw != NULL ? pw->pw_name : NULL;
+	}
 
 	cJSON_AddStringToObject(o, "time", when);
 	audit_add_str(o, "user", user);

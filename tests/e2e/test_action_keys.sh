@@ -88,6 +88,17 @@ quit_console() {
 	send ":q" Enter
 	wait_screen "CONSOLE-EXITED 0" 10
 }
+wait_screen_re() {	# extended regex [seconds]
+	local i
+	for i in $(seq $((${2:-10} * 10))); do
+		if screen | grep -qE -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	screen >&2
+	fail "screen never showed: $1"
+}
 mutations() {
 	grep -E '"operation":"(UpdateService|CreateAutoScalingConfiguration|PauseService|ResumeService|StartDeployment|PutImage)"' \
 	    "$tmp/requests.jsonl" || true
@@ -155,4 +166,34 @@ wait_screen "cancelled; nothing was sent" 5
 echo "ok: staging opens the confirmation"
 quit_console
 [[ -z $(mutations) ]] || fail "mutating requests: $(mutations)"
+
+# --- 3. writable: + on prod api, the typed name, the tracked operation ----
+write_config none
+start_console
+wait_screen "dev services" 15
+send -l 3
+wait_screen "prod services" 10
+send -l j		# frontend -> api
+sleep 0.3
+send -l +
+wait_screen "Type 'prod' to confirm" 15
+screen | grep -qF "CreateAutoScalingConfiguration" || fail "no API calls shown"
+send -l yes
+send Enter
+wait_screen "type 'prod' exactly" 5
+[[ -z $(mutations) ]] || fail "a wrong confirmation sent: $(mutations)"
+send BSpace BSpace BSpace
+send -l prod
+send Enter
+send Enter		# key repeat: must not submit twice
+wait_screen_re "scale momentum-prod-api in prod: operation [0-9a-f-]+ SUCCEEDED" 30
+quit_console
+n=$(mutations | grep -c '"UpdateService"' || true)
+[[ $n -eq 1 ]] || fail "expected one UpdateService, got $n: $(mutations)"
+audit=$tmp/state/momentum/audit.log
+[[ -f $audit ]] || fail "no audit log"
+grep -q '"phase":"intent".*"action":"scale"\|"action":"scale".*"phase":"intent"' "$audit" ||
+    fail "no intent record: $(cat "$audit")"
+grep -q '"result":"SUCCEEDED"' "$audit" || fail "no completed record: $(cat "$audit")"
+echo "ok: scale through the keys, confirmed, audited, tracked"
 echo "PASS"
