@@ -264,16 +264,18 @@ assert_header(const struct seen *r, const char *name, const char *want)
 
 /* ---- fake clock, sleep and random ----------------------------------- */
 
+/* Virtual time: the clock is real time plus everything "slept". */
 struct fake {
 	int64_t sleeps[16];
 	int nsleeps;
 	double r;
+	int64_t slept_ms;
 };
 
 static int64_t
 fake_now(void *ctx)
 {
-	return now_ms();
+	return now_ms() + ((struct fake *)ctx)->slept_ms;
 }
 
 static void
@@ -283,6 +285,7 @@ fake_sleep(void *ctx, int64_t ms)
 
 	if (f->nsleeps < (int)nitems(f->sleeps))
 		f->sleeps[f->nsleeps++] = ms;
+	f->slept_ms += ms;
 }
 
 static double
@@ -508,7 +511,7 @@ call_json__throttled_every_time__three_attempts_then_error(void **state)
 	struct aws_client *c = client_for(s, false, 0, 0);
 	struct aws_error err = {0};
 	struct aws_usage u;
-	char *msg;
+	char *msg, *d1, *d3, *a1, *a3;
 
 	aws_usage_reset();
 	assert_null(
@@ -528,6 +531,18 @@ call_json__throttled_every_time__three_attempts_then_error(void **state)
 	aws_usage_get(&u);
 	assert_int_equal(u.throttles, 3);
 	assert_int_equal(u.retries, 2);
+	/* Re-signed per attempt: 1.5 virtual seconds later, a new date and
+	 * a new signature. */
+	d1 = seen_header(seen_at(s, 0), "X-Amz-Date");
+	d3 = seen_header(seen_at(s, 2), "X-Amz-Date");
+	a1 = seen_header(seen_at(s, 0), "Authorization");
+	a3 = seen_header(seen_at(s, 2), "Authorization");
+	assert_string_not_equal(d1, d3);
+	assert_string_not_equal(a1, a3);
+	free(d1);
+	free(d3);
+	free(a1);
+	free(a3);
 	aws_error_clear(&err);
 	aws_client_free(c);
 	server_stop(s);
