@@ -1167,6 +1167,7 @@ action_history_clear(struct action_history *h)
 
 	if (h == NULL)
 		return;
+	free(h->service_name);
 	free(h->repo_name);
 	images_free(h->images, h->nimages);
 	for (i = 0; i < h->nruns; i++) {
@@ -1209,6 +1210,7 @@ action_history_get(struct action_engine *e, const char *envname,
 	if (state_read(e, env, name, arn, repo, &st, cause) != 0)
 		goto fail;
 	h->repo_name = xstrdup(st.repo_name);
+	h->service_name = xstrdup(name);
 	action_state_clear(&st);
 	if (h->repo_name == NULL) {
 		refuse(cause, "%s does not run an image from ECR", name);

@@ -274,6 +274,7 @@ struct action_op {
 };
 
 struct action_history {
+	char *service_name;	/* App Runner name in env */
 	char *repo_name;
 	struct action_image *images;
 	size_t nimages;

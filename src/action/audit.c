@@ -227,3 +227,62 @@ audit_has_plan(const char *path, const char *plan_id)
 	free(text);
 	return found;
 }
+
+static const char *
+audit_field(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : "-";
+}
+
+size_t
+audit_recent(const char *path, const char *env, const char *service,
+    size_t max, char ***lines)
+{
+	char *text, *line, *next, *cause = NULL, **out = NULL;
+	size_t len, n = 0, i;
+	cJSON *o;
+
+	*lines = NULL;
+	if (max == 0 || (text = read_file(path, &len, &cause)) == NULL) {
+		free(cause);
+		return 0;
+	}
+	out = xcalloc(max, sizeof *out);
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if ((o = cJSON_Parse(line)) == NULL)
+			continue;
+		if (strcmp(audit_field(o, "env"), env) == 0 &&
+		    strcmp(audit_field(o, "service"), service) == 0) {
+			/* A ring of the newest max lines. */
+			if (n == max) {
+				free(out[0]);
+				memmove(out, out + 1, (max - 1) * sizeof *out);
+				n--;
+			}
+			out[n++] = xasprintf("%s %s %s %s %s%s%s",
+			    audit_field(o, "time"), audit_field(o, "user"),
+			    audit_field(o, "action"), audit_field(o, "phase"),
+			    audit_field(o, "result"),
+			    cJSON_IsString(cJSON_GetObjectItem(o,
+			    "operation_id")) ? " op " : "",
+			    cJSON_IsString(cJSON_GetObjectItem(o,
+			    "operation_id")) ? audit_field(o, "operation_id") :
+			    "");
+		}
+		cJSON_Delete(o);
+	}
+	free(text);
+	if (n == 0) {
+		free(out);
+		return 0;
+	}
+	for (i = n; i < max; i++)
+		out[i] = NULL;
+	*lines = out;
+	return n;
+}

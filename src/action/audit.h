@@ -52,6 +52,15 @@ int audit_append(const char *path, const struct audit_record *r,
 /* True when path already holds an intent record for plan_id. */
 bool audit_has_plan(const char *path, const char *plan_id);
 
+/*
+ * The last max records about service in env, oldest first, one line of
+ * text each ("2026-11-25T09:23:01.123Z oncall scale outcome submitted
+ * op 1234..."), in *lines (caller frees each and the array).  Returns
+ * the count; 0 when the log is missing or holds nothing about it.
+ */
+size_t audit_recent(const char *path, const char *env, const char *service,
+    size_t max, char ***lines);
+
 /* "2026-11-25T09:23:01Z" for epoch milliseconds ms into out (>= 32 bytes). */
 void audit_format_time(long long ms, char *out, size_t len);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "action/action.h"
+#include "action/audit.h"
 #include "aws/client.h"
 #include "cli/cli.h"
 #include "config/config.h"
@@ -304,15 +305,16 @@ action_history_print(struct action_engine *e, const char *env,
     const char *service)
 {
 	struct action_history h;
-	char *cause = NULL, when[40], end[40];
+	char *cause = NULL, when[40], end[40], **recs, *name;
 	struct buf runs;
-	size_t i, j;
+	size_t i, j, nrec;
 
 	if (action_history_get(e, env, service, &h, &cause) != 0) {
 		fprintf(stderr, "momentum-console: %s\n", cause);
 		free(cause);
 		return EX_FAILED;
 	}
+	name = xstrdup(h.service_name != NULL ? h.service_name : service);
 	printf("what each environment runs (%s):\n", service);
 	for (i = 0; i < h.nruns; i++) {
 		if (h.runs[i].error != NULL)
@@ -345,6 +347,17 @@ action_history_print(struct action_engine *e, const char *env,
 		    h.ops[i].type, h.ops[i].status, h.ops[i].id, end);
 	}
 	action_history_clear(&h);
+	nrec = audit_recent(action_engine_audit_path(e), env, name, 10, &recs);
+	printf("\nrecent actions on %s (%s):\n", name,
+	    action_engine_audit_path(e));
+	if (nrec == 0)
+		printf("  none\n");
+	for (i = 0; i < nrec; i++) {
+		printf("  %s\n", recs[i]);
+		free(recs[i]);
+	}
+	free(recs);
+	free(name);
 	return EX_DONE;
 }
 

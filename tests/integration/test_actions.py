@@ -217,6 +217,9 @@ class Actions(ActionTest):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn(want, p.stdout)
         self.assertIn("<- staging", p.stdout)
+        self.assertRegex(p.stdout, r"recent actions on momentum-staging-api"
+                         r"[^\n]*\n.* rollback intent pending\n.* rollback "
+                         r"outcome submitted op [0-9a-f-]+")
 
     def test_promote_staging_to_prod_by_digest(self):
         want = self.digest("staging")

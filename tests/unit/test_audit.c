@@ -188,6 +188,39 @@ append__field_with_newline__stays_one_line(void **state)
 	free(dir);
 }
 
+static void
+recent__mixed_services__newest_of_one_service(void **state)
+{
+	char *dir = tmpdir_new(), *path, *cause = NULL, **lines;
+	struct audit_record r = { .env = "prod", .action = "scale" };
+	const char *results[] = { "r1", "r2", "r3" };
+	size_t i, n;
+
+	path = xasprintf("%s/audit.log", dir);
+	assert_int_equal(audit_recent(path, "prod", "api", 5, &lines), 0);
+	for (i = 0; i < 3; i++) {
+		r.service = "api";
+		r.phase = "outcome";
+		r.result = results[i];
+		r.operation_id = i == 2 ? "op-3" : NULL;
+		assert_int_equal(audit_append(path, &r, &cause), 0);
+		r.service = "web";	/* another service, not listed */
+		assert_int_equal(audit_append(path, &r, &cause), 0);
+	}
+	n = audit_recent(path, "prod", "api", 2, &lines);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(lines[0], "scale outcome r2"));
+	assert_null(strstr(lines[0], " op "));
+	assert_non_null(strstr(lines[1], "scale outcome r3 op op-3"));
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	assert_int_equal(audit_recent(path, "dev", "api", 5, &lines), 0);
+	free(path);
+	rm_rf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -197,6 +230,7 @@ main(void)
 		cmocka_unit_test(append__two_records__two_json_lines_with_fields),
 		cmocka_unit_test(append__unwritable_directory__fails_with_cause),
 		cmocka_unit_test(append__field_with_newline__stays_one_line),
+		cmocka_unit_test(recent__mixed_services__newest_of_one_service),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
