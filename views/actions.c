@@ -143,11 +143,23 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* A confirmation dialog that vanished without an answer was a "no". */
+static void
+drop_orphan(struct ui *ui)
+{
+	if (A.pending != NULL && ui->dialog == NULL) {
+		action_plan_free(A.pending);
+		A.pending = NULL;
+		A.status[0] = '\0';
+	}
+}
+
 static bool
 busy(struct ui *ui)
 {
 	bool b;
 
+	drop_orphan(ui);
 	pthread_mutex_lock(&A.lock);
 	b = A.running || A.done;
 	pthread_mutex_unlock(&A.lock);
@@ -502,6 +514,7 @@ actions_frame(struct ui *ui)
 	char line[160];
 	int refresh;
 
+	drop_orphan(ui);
 	pthread_mutex_lock(&A.lock);
 	refresh = A.refresh_env;
 	A.refresh_env = -1;
