@@ -72,6 +72,63 @@ wb_center(struct ui *ui, int y, int x, int w, enum ui_color c, bool rev,
 		attroff(A_REVERSE);
 }
 
+/* A 3x5 font for the status words, readable across a room. */
+static const struct {
+	char c;
+	const char *rows[5];
+} wb_font[] = {
+	{ 'A', { "###", "# #", "###", "# #", "# #" } },
+	{ 'D', { "## ", "# #", "# #", "# #", "## " } },
+	{ 'E', { "###", "#  ", "## ", "#  ", "###" } },
+	{ 'F', { "###", "#  ", "## ", "#  ", "#  " } },
+	{ 'G', { "###", "#  ", "# #", "# #", "###" } },
+	{ 'I', { "###", " # ", " # ", " # ", "###" } },
+	{ 'K', { "# #", "# #", "## ", "# #", "# #" } },
+	{ 'L', { "#  ", "#  ", "#  ", "#  ", "###" } },
+	{ 'M', { "# #", "###", "###", "# #", "# #" } },
+	{ 'N', { "###", "# #", "# #", "# #", "# #" } },
+	{ 'O', { "###", "# #", "# #", "# #", "###" } },
+	{ 'P', { "###", "# #", "###", "#  ", "#  " } },
+	{ 'R', { "###", "# #", "## ", "# #", "# #" } },
+	{ 'S', { "###", "#  ", "###", "  #", "###" } },
+	{ 'T', { "###", " # ", " # ", " # ", " # " } },
+	{ 'U', { "# #", "# #", "# #", "# #", "###" } },
+	{ 'Y', { "# #", "# #", "###", " # ", " # " } },
+	{ ' ', { "   ", "   ", "   ", "   ", "   " } },
+};
+
+/* Draw word in the big font centred in [x, x + w); false if it cannot. */
+static bool
+wb_big(struct ui *ui, int y, int x, int w, enum ui_color c, const char *word)
+{
+	size_t n = strlen(word), i, k;
+	int r, col, x0;
+
+	if ((int)n * 4 - 1 > w)
+		return false;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nitems(wb_font); k++)
+			if (wb_font[k].c == word[i])
+				break;
+		if (k == nitems(wb_font))
+			return false;
+	}
+	x0 = x + (w - ((int)n * 4 - 1)) / 2;
+	/* The block is reverse video: letters are the un-reversed cells. */
+	attron(ui_attr(ui, c));
+	for (i = 0; i < n; i++) {
+		for (k = 0; wb_font[k].c != word[i]; k++)
+			;
+		for (r = 0; r < 5; r++)
+			for (col = 0; col < 3; col++)
+				if (wb_font[k].rows[r][col] == '#')
+					mvaddch(y + r, x0 + (int)i * 4 + col,
+					    ui->ascii ? '#' : ' ');
+	}
+	attroff(ui_attr(ui, c));
+	return true;
+}
+
 static enum ui_color
 wb_color(enum wb_level l)
 {
@@ -149,7 +206,7 @@ wb_env_column(struct ui *ui, int y, int x, int h, int w, int env,
 	const struct services_data *sd = view_data(e->svc);
 	const struct metrics_data *md = view_data(e->met);
 	char title[64], v1[16], v2[16], v3[16];
-	int row = y, bh = h >= 18 ? 7 : h >= 14 ? 5 : 3;
+	int row = y, bh = h >= 18 ? 9 : h >= 14 ? 5 : 3;
 	size_t i;
 
 	/* The big status block: colour and one word, readable across a room. */
@@ -159,16 +216,22 @@ wb_env_column(struct ui *ui, int y, int x, int h, int w, int env,
 		title[i] = (char)(title[i] >= 'a' && title[i] <= 'z' ?
 		    title[i] - 32 : title[i]);
 	attron(A_BOLD);
-	wb_center(ui, row + bh / 2 - (bh > 3 ? 1 : 0), x, w,
-	    wb_color(e->level), true, title);
-	wb_center(ui, row + bh / 2 + (bh > 3 ? 1 : 0), x, w,
-	    wb_color(e->level), true, e->word);
-	attroff(A_BOLD);
-	if (e->firing > 0 && bh > 5) {
-		snprintf(title, sizeof title, "%zu alarm%s firing", e->firing,
-		    e->firing == 1 ? "" : "s");
-		wb_center(ui, row + bh / 2 + 2, x, w, UC_BAD, true, title);
+	if (bh >= 9 && wb_big(ui, row + 2, x, w, wb_color(e->level), e->word)) {
+		/* Name above the big word; the plain word too, for captures. */
+		wb_center(ui, row + 1, x, w, wb_color(e->level), true, title);
+		snprintf(title, sizeof title, "%s%s", e->word,
+		    e->firing > 0 ? "" : "");
+		if (e->firing > 0)
+			snprintf(title, sizeof title, "%s: %zu alarm%s firing",
+			    e->word, e->firing, e->firing == 1 ? "" : "s");
+		wb_center(ui, row + 7, x, w, wb_color(e->level), true, title);
+	} else {
+		wb_center(ui, row + bh / 2 - (bh > 3 ? 1 : 0), x, w,
+		    wb_color(e->level), true, title);
+		wb_center(ui, row + bh / 2 + (bh > 3 ? 1 : 0), x, w,
+		    wb_color(e->level), true, e->word);
 	}
+	attroff(A_BOLD);
 	row += bh;
 	if (row >= y + h)
 		return;
