@@ -425,6 +425,7 @@ static void
 frame(struct ui *ui)
 {
 	ui->now_ms = now_ms();
+	views_frame(ui);
 	erase();
 	if (too_small(ui))
 		draw_too_small(ui);
@@ -715,6 +716,7 @@ console_main(int argc, char **argv)
 		ui.view->close(&ui);
 	ui_dialog_close(&ui);
 	term_end();
+	views_fini(&ui);
 	if (!poller_stop_bounded(ui.poller, 1500)) {
 		/*
 		 * The terminal is restored and nothing is half-written: leave

@@ -46,6 +46,10 @@ extern const struct view *const views_all[];
 const struct view *views_find(const char *name);
 /* One-time hook for view modules (sets ui->action and the like). */
 void views_init(struct ui *ui);
+/* Once per frame on the UI thread, before drawing (views/views.c). */
+void views_frame(struct ui *ui);
+/* At exit, after the terminal is restored and before the pollers stop. */
+void views_fini(struct ui *ui);
 /* The first view to show: the wallboard view when asked and present. */
 const struct view *views_start(struct ui *ui);
 

@@ -38,6 +38,20 @@ views_init(struct ui *ui)
 	actions_init(ui);
 }
 
+/* Once per frame, before drawing: modules pick up their threads' results. */
+void
+views_frame(struct ui *ui)
+{
+	actions_frame(ui);
+}
+
+/* At exit, after the terminal is restored: modules stop their threads. */
+void
+views_fini(struct ui *ui)
+{
+	actions_fini(ui);
+}
+
 const struct view *
 views_start(struct ui *ui)
 {
