@@ -660,6 +660,26 @@ exec_audit(struct exec_ctx *x, const char *phase, const char *result,
 	}
 }
 
+/* The intent record, claimed once per plan id (audit_claim). */
+static int
+exec_claim(struct exec_ctx *x, char **cause)
+{
+	struct audit_record r = { 0 };
+
+	r.plan_id = x->p->id;
+	r.env = x->p->env;
+	r.service = x->p->service_name;
+	r.action = action_kind_name(x->p->kind);
+	r.phase = "intent";
+	r.before = x->p->before;
+	r.after = x->p->after;
+	r.api_calls = (const char *const *)x->api_calls;
+	r.napi_calls = x->napi_calls;
+	r.caller_arn = x->out->caller_arn;
+	r.result = "pending";
+	return audit_claim(x->e->audit_path, &r, cause);
+}
+
 static enum action_result
 exec_finish(struct exec_ctx *x, enum action_result r, const char *fmt, ...)
 {
@@ -948,6 +968,7 @@ action_execute(struct action_engine *e, struct action_plan *p,
 	const struct aws_service *s;
 	char *cause = NULL, *diff;
 	size_t i;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	x.e = e;
@@ -982,11 +1003,6 @@ action_execute(struct action_engine *e, struct action_plan *p,
 			goto done;
 		}
 	}
-	if (audit_has_plan(e->audit_path, p->id)) {
-		exec_finish(&x, ACTION_REFUSED, "refused: plan %s was already "
-		    "executed (see %s); preview again", p->id, e->audit_path);
-		goto done;
-	}
 
 	x.napi_calls = p->ncalls;
 	x.api_calls = xcalloc(p->ncalls ? p->ncalls : 1, sizeof *x.api_calls);
@@ -997,9 +1013,14 @@ action_execute(struct action_engine *e, struct action_plan *p,
 	}
 	out->caller_arn = engine_caller_arn(e, p->env_index);
 
-	/* No record, no action. */
-	exec_audit(&x, "intent", "pending", NULL, &cause);
-	if (cause != NULL) {
+	/* No record, no action; and a plan's intent is written only once. */
+	rc = exec_claim(&x, &cause);
+	if (rc == 1) {
+		exec_finish(&x, ACTION_REFUSED, "refused: plan %s was already "
+		    "executed (see %s); preview again", p->id, e->audit_path);
+		goto done;
+	}
+	if (rc != 0) {
 		exec_finish(&x, ACTION_REFUSED, "refused: cannot write the "
 		    "audit log (%s); nothing was sent", cause);
 		free(cause);

@@ -1,6 +1,7 @@
 /* The audit log: JSON lines appended and fsynced before and after each action. */
 #include "action/audit.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -146,27 +147,15 @@ audit_render(const struct audit_record *r)
 	return out;
 }
 
-int
-audit_append(const char *path, const struct audit_record *r, char **cause)
+/* Write r as one line on fd and fsync it.  0, or -1 and *cause. */
+static int
+audit_write_fd(int fd, const char *path, const struct audit_record *r,
+    char **cause)
 {
-	char *line;
-	size_t len, off = 0;
+	char *line = audit_render(r);
+	size_t len = strlen(line), off = 0;
 	ssize_t n;
-	int fd;
 
-	if (path == NULL || *path == '\0') {
-		*cause = xstrdup("no audit log path");
-		return -1;
-	}
-	if (audit_mkdirs(path, cause) != 0)
-		return -1;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1) {
-		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	line = audit_render(r);
-	len = strlen(line);
 	/* One write() so concurrent appenders never interleave a line. */
 	while (off < len) {
 		n = write(fd, line + off, len - off);
@@ -176,7 +165,6 @@ audit_append(const char *path, const struct audit_record *r, char **cause)
 			*cause = xasprintf("cannot write %s: %s", path,
 			    n == 0 ? "short write" : strerror(errno));
 			free(line);
-			close(fd);
 			return -1;
 		}
 		off += (size_t)n;
@@ -184,9 +172,31 @@ audit_append(const char *path, const struct audit_record *r, char **cause)
 	free(line);
 	if (fsync(fd) != 0) {
 		*cause = xasprintf("cannot fsync %s: %s", path, strerror(errno));
-		close(fd);
 		return -1;
 	}
+	return 0;
+}
+
+static int
+audit_open(const char *path, int flags, char **cause)
+{
+	int fd;
+
+	if (path == NULL || *path == '\0') {
+		*cause = xstrdup("no audit log path");
+		return -1;
+	}
+	if (audit_mkdirs(path, cause) != 0)
+		return -1;
+	fd = open(path, flags | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1)
+		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static int
+audit_close(int fd, const char *path, char **cause)
+{
 	if (close(fd) != 0) {
 		*cause = xasprintf("cannot close %s: %s", path, strerror(errno));
 		return -1;
@@ -194,20 +204,27 @@ audit_append(const char *path, const struct audit_record *r, char **cause)
 	return 0;
 }
 
-bool
-audit_has_plan(const char *path, const char *plan_id)
+int
+audit_append(const char *path, const struct audit_record *r, char **cause)
 {
-	char *text, *line, *next, *cause = NULL;
-	bool found = false;
-	size_t len;
+	int fd;
 
-	if (plan_id == NULL || *plan_id == '\0')
-		return false;
-	text = read_file(path, &len, &cause);
-	if (text == NULL) {
-		free(cause);
-		return false;
+	if ((fd = audit_open(path, O_WRONLY, cause)) == -1)
+		return -1;
+	if (audit_write_fd(fd, path, r, cause) != 0) {
+		close(fd);
+		return -1;
 	}
+	return audit_close(fd, path, cause);
+}
+
+/* True when text (the log) holds an intent record for plan_id. */
+static bool
+audit_text_has_plan(char *text, const char *plan_id)
+{
+	char *line, *next;
+	bool found = false;
+
 	for (line = text; line != NULL && *line != '\0' && !found;
 	    line = next) {
 		next = strchr(line, '\n');
@@ -224,6 +241,68 @@ audit_has_plan(const char *path, const char *plan_id)
 			found = true;
 		cJSON_Delete(o);
 	}
+	return found;
+}
+
+int
+audit_claim(const char *path, const struct audit_record *r, char **cause)
+{
+	struct buf text = { 0 };
+	char chunk[8192];
+	off_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = audit_open(path, O_RDWR, cause)) == -1)
+		return -1;
+	/* Other consoles wait here: the check and the append are one step. */
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			*cause = xasprintf("cannot lock %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	while ((n = pread(fd, chunk, sizeof chunk, off)) > 0) {
+		buf_append(&text, chunk, (size_t)n);
+		off += n;
+	}
+	if (n < 0) {
+		*cause = xasprintf("cannot read %s: %s", path, strerror(errno));
+		buf_free(&text);
+		close(fd);
+		return -1;
+	}
+	if (r->plan_id != NULL && text.data != NULL &&
+	    audit_text_has_plan(text.data, r->plan_id)) {
+		buf_free(&text);
+		close(fd);
+		return 1;
+	}
+	buf_free(&text);
+	if (audit_write_fd(fd, path, r, cause) != 0) {
+		close(fd);
+		return -1;
+	}
+	return audit_close(fd, path, cause);
+}
+
+bool
+audit_has_plan(const char *path, const char *plan_id)
+{
+	char *text, *cause = NULL;
+	bool found;
+	size_t len;
+
+	if (plan_id == NULL || *plan_id == '\0')
+		return false;
+	text = read_file(path, &len, &cause);
+	if (text == NULL) {
+		free(cause);
+		return false;
+	}
+	found = audit_text_has_plan(text, plan_id);
 	free(text);
 	return found;
 }

@@ -49,6 +49,16 @@ char *audit_default_path(void);
 int audit_append(const char *path, const struct audit_record *r,
     char **cause);
 
+/*
+ * Append the intent record r unless the log already holds an intent
+ * for r->plan_id, as one step under an exclusive flock (two consoles
+ * executing one plan file: exactly one wins).  Returns 0 when written,
+ * 1 when the plan was there already (nothing written), -1 and *cause
+ * when the record could not be written.
+ */
+int audit_claim(const char *path, const struct audit_record *r,
+    char **cause);
+
 /* True when path already holds an intent record for plan_id. */
 bool audit_has_plan(const char *path, const char *plan_id);
 

@@ -1,5 +1,6 @@
 /* Tests for the audit log: path, JSON lines, modes, refusal when unwritable. */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -221,6 +222,51 @@ recent__mixed_services__newest_of_one_service(void **state)
 	free(dir);
 }
 
+static void
+claim__same_plan_from_many_processes__exactly_one_written(void **state)
+{
+	char *dir = tmpdir_new(), *path, *cause = NULL, *text;
+	struct audit_record r = { .plan_id = "abcdefabcdefabcdefabcdefabcdef01",
+	    .phase = "intent", .env = "prod" };
+	int i, status, won = 0, lost = 0;
+	pid_t pids[6];
+	size_t len, lines = 0;
+	char *p;
+
+	path = xasprintf("%s/audit.log", dir);
+	for (i = 0; i < 6; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0)
+			_exit(audit_claim(path, &r, &cause) == 0 ? 0 : 1);
+	}
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status));
+		if (WEXITSTATUS(status) == 0)
+			won++;
+		else
+			lost++;
+	}
+	assert_int_equal(won, 1);
+	assert_int_equal(lost, 5);
+	/* And once more in this process: already there. */
+	assert_int_equal(audit_claim(path, &r, &cause), 1);
+	r.plan_id = "abcdefabcdefabcdefabcdefabcdef02";
+	assert_int_equal(audit_claim(path, &r, &cause), 0);
+	text = read_file(path, &len, &cause);
+	for (p = text; *p != '\0'; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 2);
+	free(text);
+	assert_int_equal(audit_claim("/dev/null/x/audit.log", &r, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	free(path);
+	rm_rf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -231,6 +277,7 @@ main(void)
 		cmocka_unit_test(append__unwritable_directory__fails_with_cause),
 		cmocka_unit_test(append__field_with_newline__stays_one_line),
 		cmocka_unit_test(recent__mixed_services__newest_of_one_service),
+		cmocka_unit_test(claim__same_plan_from_many_processes__exactly_one_written),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
