@@ -195,7 +195,7 @@ wb_age_line(struct ui *ui, int y, int x, int w, struct wb_env *e)
 	ui_snapshot_age(ui, e->alm, c, sizeof c, &cc);
 	worst = ca == UC_BAD || cb == UC_BAD || cc == UC_BAD ? UC_BAD :
 	    ca == UC_WARN || cb == UC_WARN || cc == UC_WARN ? UC_WARN : UC_DIM;
-	snprintf(line, sizeof line, "svc %s  met %s  alarms %s", a, b, c);
+	snprintf(line, sizeof line, "svc %s  met %s  alm %s", a, b, c);
 	ui_put(ui, y, x, w, worst, line);
 }
 
@@ -225,11 +225,17 @@ wb_env_column(struct ui *ui, int y, int x, int h, int w, int env,
 			snprintf(title, sizeof title, "%s: %zu alarm%s firing",
 			    e->word, e->firing, e->firing == 1 ? "" : "s");
 		wb_center(ui, row + 7, x, w, wb_color(e->level), true, title);
+	} else if (bh > 3) {
+		wb_center(ui, row + bh / 2 - 1, x, w, wb_color(e->level), true,
+		    title);
+		wb_center(ui, row + bh / 2 + 1, x, w, wb_color(e->level), true,
+		    e->word);
 	} else {
-		wb_center(ui, row + bh / 2 - (bh > 3 ? 1 : 0), x, w,
-		    wb_color(e->level), true, title);
-		wb_center(ui, row + bh / 2 + (bh > 3 ? 1 : 0), x, w,
-		    wb_color(e->level), true, e->word);
+		/* Short: name and word on one line. */
+		size_t n = strlen(title);
+
+		snprintf(title + n, sizeof title - n, "  %s", e->word);
+		wb_center(ui, row + 1, x, w, wb_color(e->level), true, title);
 	}
 	attroff(A_BOLD);
 	row += bh;
@@ -251,9 +257,10 @@ wb_env_column(struct ui *ui, int y, int x, int h, int w, int env,
 		    sm != NULL ? fmt_num(sm->last[MET_REQUESTS], v1, sizeof v1) :
 		    "-", sm != NULL ? fmt_ms(sm->last[MET_LAT_P99], v2,
 		    sizeof v2) : "-");
-		ui_putf(ui, row, x + 33, w - 33, !isnan(e5) && e5 >= 1 ?
-		    UC_BAD : UC_NORMAL, "%6s", sm != NULL ? fmt_pct(e5, v3,
-		    sizeof v3) : "-");
+		if (w >= 39)
+			ui_putf(ui, row, x + 33, w - 33, !isnan(e5) && e5 >= 1 ?
+			    UC_BAD : UC_NORMAL, "%6s", sm != NULL ?
+			    fmt_pct(e5, v3, sizeof v3) : "-");
 	}
 }
 
