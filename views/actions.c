@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "action/action.h"
+#include "action/audit.h"
 #include "aws/client.h"
 #include "config/config.h"
 #include "model/model.h"
@@ -35,6 +36,8 @@ struct job {
 	struct action_outcome out;
 	struct action_history hist;
 	int hist_rc;
+	char **recent;			/* audit lines about the service */
+	size_t nrecent;
 	char *final;			/* tracked operation's end status */
 	int env_index;
 };
@@ -69,6 +72,9 @@ job_clear(struct job *j)
 	free(j->cause);
 	action_outcome_clear(&j->out);
 	action_history_clear(&j->hist);
+	while (j->nrecent > 0)
+		free(j->recent[--j->nrecent]);
+	free(j->recent);
 	free(j->final);
 	memset(j, 0, sizeof *j);
 }
@@ -120,6 +126,10 @@ worker_main(void *arg)
 	case JOB_HISTORY:
 		j->hist_rc = action_history_get(A.engine, j->env, j->service,
 		    &j->hist, &j->cause);
+		if (j->hist_rc == 0 && j->hist.service_name != NULL)
+			j->nrecent = audit_recent(action_engine_audit_path(
+			    A.engine), j->env, j->hist.service_name, 8,
+			    &j->recent);
 		break;
 	case JOB_EXECUTE:
 		r = action_execute(A.engine, j->plan, j->confirm, &j->out);
@@ -563,7 +573,12 @@ actions_frame(struct ui *ui)
 		}
 		h = j->hist;
 		memset(&j->hist, 0, sizeof j->hist);
-		rollback_set_history(j->env, j->service, &h);
+		rollback_set_history(j->env, j->service, &h, j->recent,
+		    j->nrecent);
+		j->recent = NULL;
+		j->nrecent = 0;
+		ui_message(ui, false, "rollback %s in %s: pick an image, Enter "
+		    "previews the rollback", j->service, j->env);
 		ui_open_view(ui, &view_rollback, NULL);
 		break;
 	case JOB_EXECUTE:

@@ -25,9 +25,10 @@ void actions_rollback_to(struct ui *ui, const char *env, const char *role,
 /* One line about the action in flight, or NULL (for views). */
 const char *actions_status(void);
 
-/* views/rollback.c: the picker; takes ownership of h. */
+/* views/rollback.c: the picker; takes ownership of h and of recent
+ * (audit lines about the service, oldest first). */
 extern const struct view view_rollback;
 void rollback_set_history(const char *env, const char *role,
-    struct action_history *h);
+    struct action_history *h, char **recent, size_t nrecent);
 
 #endif

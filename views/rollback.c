@@ -18,6 +18,8 @@ static struct {
 	char *env;
 	char *role;
 	struct action_history h;
+	char **recent;
+	size_t nrecent;
 	size_t sel, top;
 	int list_h;
 	int list_y;
@@ -25,13 +27,25 @@ static struct {
 
 void
 rollback_set_history(const char *env, const char *role,
-    struct action_history *h)
+    struct action_history *h, char **recent, size_t nrecent)
 {
 	size_t i;
 
 	free(rb.env);
 	free(rb.role);
 	action_history_clear(&rb.h);
+	for (i = 0; i < rb.nrecent; i++)
+		free(rb.recent[i]);
+	free(rb.recent);
+	/* The log is a local file anyone could edit: clean it like remote text. */
+	for (i = 0; i < nrecent; i++) {
+		char *c = text_clean(recent[i]);
+
+		free(recent[i]);
+		recent[i] = c;
+	}
+	rb.recent = recent;
+	rb.nrecent = nrecent;
 	rb.env = xstrdup(env);
 	rb.role = xstrdup(role);
 	rb.h = *h;
@@ -116,7 +130,8 @@ rollback_draw(struct ui *ui, int y, int x, int h, int w)
 	}
 	row++;
 	nops = rb.h.nops < 6 ? rb.h.nops : 6;
-	ops_h = (int)nops + 2;
+	ops_h = (int)nops + 2 + (rb.nrecent > 0 ? (int)(rb.nrecent < 4 ?
+	    rb.nrecent : 4) + 2 : 0);
 	rb.list_h = h - (row - y) - 1 - ops_h;
 	if (rb.list_h < 3)
 		rb.list_h = 3;
@@ -159,6 +174,16 @@ rollback_draw(struct ui *ui, int y, int x, int h, int w)
 		stamp(ui, o->started_at, when, sizeof when);
 		ui_putf(ui, row, x + 1, w - 2, ui_status_color(o->status),
 		    "%s  %-17s %-10s %s", when, o->type, o->status, o->id);
+	}
+	if (rb.nrecent > 0 && row + 1 < y + h) {
+		ui_put(ui, ++row, x + 1, w - 2, UC_HEADER,
+		    "RECENT ACTIONS (audit log)");
+		row++;
+		/* The newest that fit. */
+		for (i = rb.nrecent > (size_t)(y + h - row) ?
+		    rb.nrecent - (size_t)(y + h - row) : 0;
+		    i < rb.nrecent && row < y + h; i++, row++)
+			ui_put(ui, row, x + 1, w - 2, UC_DIM, rb.recent[i]);
 	}
 }
 
