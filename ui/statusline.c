@@ -95,9 +95,12 @@ statusline_draw(struct ui *ui, int y)
 	if (u.dollars > 0 && u.dollars < 0.01)
 		snprintf(mid, sizeof mid, " API %llu calls  est. $%.4f",
 		    (unsigned long long)u.calls, u.dollars);
+	if (u.errors > 0)
+		snprintf(mid + strlen(mid), sizeof mid - strlen(mid),
+		    "  %llu errors", (unsigned long long)u.errors);
 	if (u.throttles > 0)
 		snprintf(mid + strlen(mid), sizeof mid - strlen(mid),
-		    "  %llu throttled", (unsigned long long)u.throttles);
+		    " (%llu throttled)", (unsigned long long)u.throttles);
 	x += ui_put(ui, y, x, w - x, UC_STATUS, mid);
 
 	why = env_stale(ui, &nstale, &oldest);

@@ -87,7 +87,7 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 {
 	struct env_snaps es[MAX_ENVS];
 	int ne = ui->nenv < MAX_ENVS ? ui->nenv : MAX_ENVS;
-	int rw = 10, gw, gx, e, row, i, cw;
+	int rw = 10, gw, gx, e, row, i, cw, ncell;
 	char buf[64], age[64];
 	const struct service_info *si;
 	const struct service_metrics *sm;
@@ -121,7 +121,9 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 	x += 1;
 	w -= 2;
 	gw = (w - rw) / (ne > 0 ? ne : 1);
-	cw = (gw - 5) / 3;	/* bullet, space, three cells, a gap after */
+	/* Bullet, space, three (four when wide: + CPU) cells, a gap after. */
+	ncell = gw >= 30 ? 4 : 3;
+	cw = (gw - 3 - ncell) / ncell;
 	if (cw > 8)
 		cw = 8;
 	ui_put(ui, y, x, w, UC_ACCENT, cv.filter != NULL ?
@@ -140,6 +142,9 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 		ui_put_cell(ui, y + 2, gx + 3 + cw, cw, UC_HEADER, "p99", true);
 		ui_put_cell(ui, y + 2, gx + 4 + 2 * cw, cw, UC_HEADER, "5xx",
 		    true);
+		if (ncell == 4)
+			ui_put_cell(ui, y + 2, gx + 5 + 3 * cw, cw, UC_HEADER,
+			    "cpu", true);
 	}
 	row = y + 3;
 	cv.first_row_y = row;
@@ -164,6 +169,12 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 			ui_put_cell(ui, row, gx + 4 + 2 * cw, cw, stale ? UC_DIM :
 			    ui_level_color(v, 0.5, 1),
 			    fmt_pct(v, buf, sizeof buf), true);
+			if (ncell == 4) {
+				v = sm ? sm->last[MET_CPU] : NAN;
+				ui_put_cell(ui, row, gx + 5 + 3 * cw, cw, stale ?
+				    UC_DIM : ui_level_color(v, 70, 90),
+				    fmt_pct(v, buf, sizeof buf), true);
+			}
 		}
 	}
 

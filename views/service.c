@@ -87,9 +87,13 @@ draw_header(struct ui *ui, int y, int x, int w, const struct service_info *si,
 	if ((p = strstr(image, ".amazonaws.com/")) != NULL)
 		image = p + strlen(".amazonaws.com/");
 	cx = ui_put(ui, y + 1, x, w, UC_DIM, "image   ");
-	cut = text_cut(image, w - cx - (si->image_digest != NULL ? 28 : 0));
+	cut = text_cut(image, w - cx - (si->image_digest != NULL ? 28 : 0) -
+	    (si->image_tag != NULL ? text_width(si->image_tag) + 6 : 0));
 	cx += ui_put(ui, y + 1, x + cx, w - cx, UC_NORMAL, cut);
 	free(cut);
+	if (si->image_tag != NULL && strstr(image, si->image_tag) == NULL)
+		cx += ui_putf(ui, y + 1, x + cx, w - cx, UC_ACCENT, "  tag %s",
+		    si->image_tag);
 	if (si->image_digest != NULL && strstr(image, si->image_digest) == NULL)
 		ui_putf(ui, y + 1, x + cx, w - cx, UC_DIM, "  digest %.19s%s",
 		    si->image_digest, strlen(si->image_digest) > 19 ?
