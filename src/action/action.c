@@ -11,6 +11,7 @@
 #include "action/engine.h"
 #include "aws/client.h"
 #include "config/config.h"
+#include "util/sanitize.h"
 #include "util/util.h"
 
 static const char *
@@ -19,6 +20,13 @@ jstr(const cJSON *o, const char *name)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Remote text kept for people to read: cleaned once, here (DESIGN). */
+static char *
+sdup(const char *s)
+{
+	return s != NULL ? text_clean(s) : NULL;
 }
 
 static int
@@ -157,7 +165,7 @@ images_list(struct action_engine *e, int env, const char *repo,
 				continue;
 			v = xreallocarray(v, n + 1, sizeof *v);
 			memset(&v[n], 0, sizeof v[n]);
-			v[n].digest = xstrdup(jstr(it, "imageDigest"));
+			v[n].digest = sdup(jstr(it, "imageDigest"));
 			memset(&tags, 0, sizeof tags);
 			cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(
 			    it, "imageTags")) {
@@ -166,7 +174,8 @@ images_list(struct action_engine *e, int env, const char *repo,
 					    tags.len ? ", " : "",
 					    tag->valuestring);
 			}
-			v[n].tags = buf_steal(&tags);
+			v[n].tags = sdup(tags.data != NULL ? tags.data : "");
+			buf_free(&tags);
 			num = cJSON_GetObjectItemCaseSensitive(it,
 			    "imagePushedAt");
 			if (cJSON_IsNumber(num))
@@ -235,9 +244,12 @@ preview_alarms(struct action_engine *e, struct action_plan *p)
 		    kinds[i])) {
 			if (jstr(it, "AlarmName") == NULL)
 				continue;
-			if (n < 5)
-				buf_printf(&names, "%s%s", n ? ", " : "",
-				    jstr(it, "AlarmName"));
+			if (n < 5) {
+				char *an = sdup(jstr(it, "AlarmName"));
+
+				buf_printf(&names, "%s%s", n ? ", " : "", an);
+				free(an);
+			}
 			n++;
 		}
 	}
@@ -809,7 +821,7 @@ exec_take_op(struct exec_ctx *x, cJSON *resp, const char *op)
 	const char *id = jstr(resp, "OperationId");
 
 	if (id != NULL)
-		x->out->operation_id = xstrdup(id);
+		x->out->operation_id = sdup(id);
 	cJSON_Delete(resp);
 	return exec_finish(x, ACTION_SUBMITTED, "%s accepted: %s %s in %s, "
 	    "operation %s", op, action_kind_name(x->p->kind),
@@ -1136,7 +1148,7 @@ action_track(struct action_engine *e, const struct action_plan *p,
 				    strcmp(jstr(it, "Id"), op_id) == 0 &&
 				    jstr(it, "Status") != NULL) {
 					free(status);
-					status = xstrdup(jstr(it, "Status"));
+					status = sdup(jstr(it, "Status"));
 				}
 			}
 			cJSON_Delete(resp);
@@ -1279,10 +1291,10 @@ action_history_get(struct action_engine *e, const char *envname,
 		h->ops = xreallocarray(h->ops, h->nops + 1, sizeof *h->ops);
 		o = &h->ops[h->nops++];
 		memset(o, 0, sizeof *o);
-		o->id = xstrdup(jstr(it, "Id") != NULL ? jstr(it, "Id") : "");
-		o->type = xstrdup(jstr(it, "Type") != NULL ? jstr(it, "Type") :
+		o->id = sdup(jstr(it, "Id") != NULL ? jstr(it, "Id") : "");
+		o->type = sdup(jstr(it, "Type") != NULL ? jstr(it, "Type") :
 		    "?");
-		o->status = xstrdup(jstr(it, "Status") != NULL ?
+		o->status = sdup(jstr(it, "Status") != NULL ?
 		    jstr(it, "Status") : "?");
 		num = cJSON_GetObjectItemCaseSensitive(it, "StartedAt");
 		if (cJSON_IsNumber(num))

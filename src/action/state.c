@@ -6,6 +6,7 @@
 
 #include "aws/client.h"
 #include "config/config.h"
+#include "util/sanitize.h"
 #include "util/util.h"
 
 static const char *
@@ -14,6 +15,13 @@ jstr(const cJSON *o, const char *name)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Remote text kept for people to read: cleaned once, here (DESIGN). */
+static char *
+sdup(const char *s)
+{
+	return s != NULL ? text_clean(s) : NULL;
 }
 
 static int
@@ -181,7 +189,7 @@ state_tag_digest(struct action_engine *e, int env, const char *repo,
 	d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(resp,
 	    "imageDetails"), 0);
 	if (jstr(d, "imageDigest") != NULL)
-		out = xstrdup(jstr(d, "imageDigest"));
+		out = sdup(jstr(d, "imageDigest"));
 	cJSON_Delete(resp);
 	aws_error_clear(&err);
 	return out;
@@ -209,17 +217,17 @@ state_read(struct action_engine *e, int env, const char *service_name,
 	}
 	svc = cJSON_GetObjectItemCaseSensitive(resp, "Service");
 	st->arn = xstrdup(service_arn);
-	st->name = xstrdup(jstr(svc, "ServiceName") != NULL ?
+	st->name = sdup(jstr(svc, "ServiceName") != NULL ?
 	    jstr(svc, "ServiceName") : service_name);
-	st->status = xstrdup(jstr(svc, "Status"));
+	st->status = sdup(jstr(svc, "Status"));
 	st->source = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(svc,
 	    "SourceConfiguration"), 1);
 	img = cJSON_GetObjectItemCaseSensitive(st->source, "ImageRepository");
-	st->image = xstrdup(jstr(img, "ImageIdentifier"));
+	st->image = sdup(jstr(img, "ImageIdentifier"));
 	asc = cJSON_GetObjectItemCaseSensitive(svc,
 	    "AutoScalingConfigurationSummary");
 	st->asc_arn = xstrdup(jstr(asc, "AutoScalingConfigurationArn"));
-	st->asc_name = xstrdup(jstr(asc, "AutoScalingConfigurationName"));
+	st->asc_name = sdup(jstr(asc, "AutoScalingConfigurationName"));
 	st->asc_revision = jint(asc, "AutoScalingConfigurationRevision");
 	cJSON_Delete(resp);
 	if (st->status == NULL) {
@@ -248,17 +256,19 @@ state_read(struct action_engine *e, int env, const char *service_name,
 		    sizeof *st->op_ids);
 		st->op_types = xreallocarray(st->op_types, st->nops + 1,
 		    sizeof *st->op_types);
-		st->op_types[st->nops] = xstrdup(jstr(it, "Type") != NULL ?
+		st->op_types[st->nops] = sdup(jstr(it, "Type") != NULL ?
 		    jstr(it, "Type") : "");
-		st->op_ids[st->nops++] = xstrdup(s);
+		st->op_ids[st->nops] = sdup(s);
 		s = jstr(it, "Status");
 		if (st->busy_op == NULL && s != NULL &&
 		    (strcmp(s, "PENDING") == 0 ||
 		    strcmp(s, "IN_PROGRESS") == 0 ||
 		    strcmp(s, "ROLLBACK_IN_PROGRESS") == 0))
 			st->busy_op = xasprintf("%s %s %s",
-			    jstr(it, "Type") != NULL ? jstr(it, "Type") : "?",
-			    jstr(it, "Id"), s);
+			    *st->op_types[st->nops] != '\0' ?
+			    st->op_types[st->nops] : "?", st->op_ids[st->nops],
+			    s);
+		st->nops++;
 	}
 	cJSON_Delete(resp);
 

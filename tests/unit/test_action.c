@@ -1097,6 +1097,23 @@ history__service__images_runs_and_operations(void **state)
 }
 
 static void
+history__hostile_tag__cleaned_at_ingestion(void **state)
+{
+	struct action_engine *e = engine();
+	struct action_history h;
+	char *cause = NULL;
+
+	snprintf(F.img[2].tag, sizeof F.img[2].tag, "v3\033]0;owned\007\033[2J");
+	assert_int_equal(action_history_get(e, "dev", "api", &h, &cause), 0);
+	assert_string_equal(h.images[0].digest, D3);
+	assert_null(strchr(h.images[0].tags, '\033'));
+	assert_null(strchr(h.images[0].tags, '\007'));
+	assert_string_equal(h.images[0].tags, "v3");
+	action_history_clear(&h);
+	action_engine_free(e);
+}
+
+static void
 read_only_env__refused_with_reason_other_env_writable(void **state)
 {
 	struct action_engine *e;
@@ -1176,6 +1193,7 @@ main(void)
 		T(plan_json__round_trip__same_plan),
 		T(track__operation__progress_until_succeeded),
 		T(history__service__images_runs_and_operations),
+		T(history__hostile_tag__cleaned_at_ingestion),
 		T(read_only_env__refused_with_reason_other_env_writable),
 		T(global_read_only__plan_made_before__execute_refused),
 #undef T
