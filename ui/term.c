@@ -153,11 +153,11 @@ rgb_to_8(int rgb)
 	int r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
 	int c = 0;
 
-	if (r > 0x80)
+	if (r >= 0x80)
 		c |= COLOR_RED;
-	if (g > 0x80)
+	if (g >= 0x80)
 		c |= COLOR_GREEN;
-	if (b > 0x80)
+	if (b >= 0x80)
 		c |= COLOR_BLUE;
 	return c;
 }
@@ -215,6 +215,9 @@ term_set_theme(struct ui *ui, enum ui_theme t)
 		bg = colour_number(st[i].bg, &slot);
 		init_extended_pair(i + 1, fg, bg);
 		role_attr[i] = (int)COLOR_PAIR(i + 1) | st[i].attr;
+		/* Eight colours have no grey: dim white stands in for it. */
+		if (COLORS < 256 && i == UC_DIM)
+			role_attr[i] |= A_DIM;
 	}
 	if (ui->color)
 		bkgdset((chtype)' ' | (chtype)role_attr[UC_NORMAL]);
