@@ -21,7 +21,9 @@ static struct {
 	size_t nrows;
 	char *filter;
 	int first_row_y, list_h;
-} av;
+	int sel_env;		/* environment and name of the selected alarm */
+	char *sel_name;
+} av = { .sel_env = -1 };
 
 struct arow {
 	int env;
@@ -70,6 +72,8 @@ alarms_open(struct ui *ui, const char *arg)
 static void
 alarms_close(struct ui *ui)
 {
+	free(av.sel_name);
+	av.sel_name = NULL;
 }
 
 static void
@@ -197,6 +201,11 @@ alarms_draw(struct ui *ui, int y, int x, int h, int w)
 		    r->a->updated_at > 0 ? when : "-");
 		table_cell(ui, row, x, &cols[A_REASON], UC_DIM, r->a->reason);
 	}
+	if (n > 0) {
+		free(av.sel_name);
+		av.sel_name = xstrdup(rows[av.sel].a->name);
+		av.sel_env = rows[av.sel].env;
+	}
 	if (n > 0 && h >= 14)
 		draw_detail(ui, y + 2 + av.list_h, x, h - 2 - av.list_h, w,
 		    &rows[av.sel]);
@@ -211,6 +220,41 @@ filter_done(struct ui *ui, const char *text)
 	free(av.filter);
 	av.filter = text != NULL && *text != '\0' ? xstrdup(text) : NULL;
 	av.sel = av.top = 0;
+}
+
+/*
+ * Enter on an alarm opens the service it watches, when its name starts
+ * with one of the environment's App Runner service names.
+ */
+static bool
+open_alarm_service(struct ui *ui)
+{
+	const struct config_env *e;
+	const char *name;
+	size_t i, best = 0, blen = 0, len;
+
+	if (av.sel_name == NULL || av.sel_env < 0 || av.sel_env >= ui->nenv)
+		return false;
+	e = &ui->cf->envs[av.sel_env];
+	for (i = 0; i < e->nservices; i++) {
+		name = e->services[i].service_name;
+		if (name == NULL)
+			continue;
+		len = strlen(name);
+		if (len > blen && strncmp(av.sel_name, name, len) == 0 &&
+		    (av.sel_name[len] == '-' || av.sel_name[len] == '\0')) {
+			best = i;
+			blen = len;
+		}
+	}
+	if (blen == 0) {
+		ui_message(ui, false, "%s watches no App Runner service",
+		    av.sel_name);
+		return false;
+	}
+	ui_set_env(ui, av.sel_env);
+	ui_open_view(ui, &view_service, e->services[best].role);
+	return true;
 }
 
 static int
@@ -231,6 +275,10 @@ alarms_key(struct ui *ui, int key, const char *action)
 		return 0;
 	if (table_move(&av.sel, av.nrows, av.list_h, action))
 		return VIEW_HANDLED | VIEW_REDRAW;
+	if (strcmp(action, "select") == 0) {
+		open_alarm_service(ui);
+		return VIEW_HANDLED | VIEW_REDRAW;
+	}
 	if (strcmp(action, "filter") == 0) {
 		ui_prompt_open(ui, "filter alarms: ", av.filter, filter_done);
 		return VIEW_HANDLED | VIEW_REDRAW;

@@ -135,6 +135,15 @@ def check_alarms(c):
     c.keys("j", "k")
     c.keys("Escape")
     c.wait_for(r"filter: p99", absent=True)
+    step("alarms: Enter opens the service an alarm watches")
+    c.keys("/")
+    c.type("prod-worker-p99")
+    c.keys("Enter")
+    c.wait_for(r"filter: prod-worker-p99")
+    c.keys("g", "Enter")
+    c.wait_for(r"prod / worker\s+momentum-prod-worker")
+    c.keys("a", "Escape")
+    c.wait_for(r"filter: prod-worker-p99", absent=True)
 
 
 def check_logs(c):
