@@ -295,6 +295,8 @@ global_action(struct ui *ui, const char *a)
 		ui->utc = !ui->utc;
 	else if (strcmp(a, "theme") == 0)
 		term_set_theme(ui, (enum ui_theme)((ui->theme + 1) % 3));
+	else if (strcmp(a, "redraw") == 0)
+		clearok(curscr, TRUE);	/* the next frame repaints everything */
 	else if (strcmp(a, "back") == 0) {
 		v = ui->prev_view != NULL && ui->prev_view != ui->view ?
 		    ui->prev_view : &view_overview;

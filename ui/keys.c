@@ -34,6 +34,7 @@ static const struct key_binding key_defaults[] = {
 	{ '$', "cost", NULL, "Cost: month to date, forecast, budget" },
 	{ 't', "time-zone", NULL, "Toggle UTC / local time" },
 	{ 'T', "theme", NULL, "Next theme (dark, light, high-contrast)" },
+	{ C('l'), "redraw", NULL, "Redraw the whole screen" },
 	{ 27, "back", NULL, "Back to the previous view" },
 	{ 'k', "up", NULL, "Move up" },
 	{ KEY_UP, "up", NULL, "Move up" },
