@@ -50,20 +50,31 @@ json_time(const cJSON *in, const char *member, double *out)
  * with at most 4 (or, below 1, 7) decimals -- what the generators
  * publish -- take the fast path; anything else is printed exactly.
  */
-/* Digits of v into p; returns the length. */
+/* Digits of u into p; returns the length. */
 static size_t
 fmt_uint(char *p, uint64_t u)
 {
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "6263646566676869707172737475767778798081828384858687888990919293"
+	    "949596979899";
 	char tmp[24];
-	size_t n = 0, i;
+	size_t n = sizeof tmp, len;
 
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	for (i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
+	while (u >= 100) {
+		n -= 2;
+		memcpy(tmp + n, pairs + (u % 100) * 2, 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		n -= 2;
+		memcpy(tmp + n, pairs + u * 2, 2);
+	} else
+		tmp[--n] = (char)('0' + u);
+	len = sizeof tmp - n;
+	memcpy(p, tmp + n, len);
+	return len;
 }
 
 static void
@@ -369,6 +380,13 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 	int idx, rc = -1;
 	cJSON *res, *results, *r;
 	struct buf tsb = { 0 }, vb = { 0 };
+	struct {
+		double start;
+		int period;
+		size_t first, count;
+		bool asc;
+	} tsc = { NAN, 0, 0, 0, false };	/* what tsb holds */
+	bool contiguous;
 	char *cause = NULL, buf[64];
 
 	memset(&g, 0, sizeof g);
@@ -536,15 +554,16 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 		r = cJSON_CreateObject();
 		cJSON_AddStringToObject(r, "Id", q->id);
 		cJSON_AddStringToObject(r, "Label", q->label ? q->label : "");
-		buf_reset(&tsb);
 		buf_reset(&vb);
-		buf_putc(&tsb, '[');
 		buf_putc(&vb, '[');
-		(void)first_emit;
+		contiguous = true;
 		for (k = 0; k < q->n; k++) {
 			j = asc ? k : q->n - 1 - k;
-			if (isnan(q->vals[j]))
+			if (isnan(q->vals[j])) {
+				if (emitted > 0)
+					contiguous = false;
 				continue;
+			}
 			ts = q->start + (double)j * q->period;
 			if (i == tok_qi && tok_has_ts &&
 			    (asc ? ts <= tok_ts : ts >= tok_ts))
@@ -553,17 +572,44 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 				partial = true;
 				break;
 			}
-			if (emitted > 0) {
-				buf_putc(&tsb, ',');
+			if (emitted == 0)
+				first_emit = j;
+			else
 				buf_putc(&vb, ',');
-			}
-			put_number(&tsb, ts);
 			put_number(&vb, q->vals[j]);
 			emitted++;
 			last = j;
 		}
-		buf_putc(&tsb, ']');
 		buf_putc(&vb, ']');
+		/*
+		 * Queries on the same grid share their timestamps: format
+		 * a contiguous run once and reuse it.
+		 */
+		if (!contiguous || emitted == 0 || tsc.start != q->start ||
+		    tsc.period != q->period || tsc.first != first_emit ||
+		    tsc.count != emitted || tsc.asc != asc) {
+			buf_reset(&tsb);
+			buf_putc(&tsb, '[');
+			for (k = 0; k < q->n; k++) {
+				j = asc ? k : q->n - 1 - k;
+				if (isnan(q->vals[j]))
+					continue;
+				if (asc ? j < first_emit : j > first_emit)
+					continue;
+				if (asc ? j > last : j < last)
+					break;
+				if (tsb.len > 1)
+					buf_putc(&tsb, ',');
+				put_number(&tsb, q->start + (double)j *
+				    q->period);
+			}
+			buf_putc(&tsb, ']');
+			tsc.start = contiguous ? q->start : NAN;
+			tsc.period = q->period;
+			tsc.first = first_emit;
+			tsc.count = emitted;
+			tsc.asc = asc;
+		}
 		cJSON_AddItemToObject(r, "Timestamps", cJSON_CreateRaw(tsb.data));
 		cJSON_AddItemToObject(r, "Values", cJSON_CreateRaw(vb.data));
 		budget -= emitted;

@@ -984,6 +984,101 @@ sim_metric_cache_free(struct sim_metric_cache *c)
 	free(c);
 }
 
+/*
+ * Across requests, the last few computed ranges are kept too, keyed by
+ * a hash of everything they depend on (seed, service constants, the
+ * timeline slice, the range): the pages of one paginated GetMetricData,
+ * or a console polling the same window, then cost a copy.
+ */
+#define STORE_SLOTS 24
+
+static struct {
+	uint64_t key;
+	int64_t count;
+	struct svc_min *mins;
+	uint64_t used;
+} store[STORE_SLOTS];
+static uint64_t store_clock;
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t
+ctx_key(const struct svc_ctx *c, int env, int svc, int64_t m0, int64_t count)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv(h, &c->seed, sizeof c->seed);
+	h = fnv(h, &c->key, sizeof c->key);
+	h = fnv(h, &c->rps_peak, sizeof c->rps_peak);
+	h = fnv(h, &c->created_at, sizeof c->created_at);
+	h = fnv(h, &env, sizeof env);
+	h = fnv(h, &svc, sizeof svc);
+	h = fnv(h, &m0, sizeof m0);
+	h = fnv(h, &count, sizeof count);
+	if (c->ntl > 0)
+		h = fnv(h, c->tl, c->ntl * sizeof *c->tl);
+	else
+		h = fnv(h, &c->cur, sizeof c->cur);
+	return h;
+}
+
+/* Copy a stored range into mins; false if not stored. */
+static bool
+store_get(uint64_t key, int64_t count, struct svc_min *mins)
+{
+	bool hit = false;
+	size_t i;
+
+	pthread_mutex_lock(&store_lock);
+	for (i = 0; i < STORE_SLOTS; i++) {
+		if (store[i].mins != NULL && store[i].key == key &&
+		    store[i].count == count) {
+			memcpy(mins, store[i].mins, (size_t)count *
+			    sizeof *mins);
+			store[i].used = ++store_clock;
+			hit = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&store_lock);
+	return hit;
+}
+
+static void
+store_put(uint64_t key, int64_t count, const struct svc_min *mins)
+{
+	size_t i, victim = 0;
+
+	pthread_mutex_lock(&store_lock);
+	for (i = 0; i < STORE_SLOTS; i++) {
+		if (store[i].mins == NULL) {
+			victim = i;
+			break;
+		}
+		if (store[i].used < store[victim].used)
+			victim = i;
+	}
+	store[victim].mins = xreallocarray(store[victim].mins,
+	    (size_t)count, sizeof *mins);
+	memcpy(store[victim].mins, mins, (size_t)count * sizeof *mins);
+	store[victim].key = key;
+	store[victim].count = count;
+	store[victim].used = ++store_clock;
+	pthread_mutex_unlock(&store_lock);
+}
+
 /* The cached minutes [m0, m0+count) of env/svc, computing them if new. */
 static const struct svc_min *
 cache_minutes(struct sim_world *w, struct sim_metric_cache *c, int env,
@@ -991,6 +1086,7 @@ cache_minutes(struct sim_world *w, struct sim_metric_cache *c, int env,
 {
 	struct svc_ctx ctx;
 	struct svc_min *mins;
+	uint64_t key;
 	size_t i;
 	int64_t k;
 
@@ -1005,8 +1101,12 @@ cache_minutes(struct sim_world *w, struct sim_metric_cache *c, int env,
 	    sizeof *mins);
 	svc_ctx_init(w, env, svc, (double)m0 * 60.0,
 	    (double)(m0 + count) * 60.0, &ctx);
-	for (k = 0; k < count; k++)
-		svc_minute(&ctx, m0 + k, &mins[k]);
+	key = ctx_key(&ctx, env, svc, m0, count);
+	if (!store_get(key, count, mins)) {
+		for (k = 0; k < count; k++)
+			svc_minute(&ctx, m0 + k, &mins[k]);
+		store_put(key, count, mins);
+	}
 	svc_ctx_free(&ctx);
 	c->slot[c->n].env = env;
 	c->slot[c->n].svc = svc;
