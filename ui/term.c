@@ -75,6 +75,7 @@ static const struct role_style theme_contrast[UC_COUNT] = {
 /* Attributes per role, filled by term_set_theme; read by ui_attr. */
 static int role_attr[UC_COUNT];
 static bool curses_up;
+static SCREEN *screen;		/* from newterm; freed by term_end */
 
 static const struct role_style *
 theme_styles(enum ui_theme t)
@@ -251,10 +252,16 @@ term_init(struct ui *ui, char **cause)
 	}
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
-	if (initscr() == NULL) {
-		*cause = xstrdup("cannot initialise the terminal");
+	/* newterm, not initscr: an unknown TERM is an error we can explain. */
+	if ((screen = newterm(NULL, stdout, stdin)) == NULL) {
+		const char *term = getenv("TERM");
+
+		*cause = xasprintf("cannot use terminal type '%s' (no terminfo "
+		    "entry?); try TERM=xterm-256color", term != NULL ? term :
+		    "(unset)");
 		return -1;
 	}
+	set_term(screen);
 	curses_up = true;
 	fatal_set_hook(term_fatal_hook);
 	cbreak();
@@ -289,6 +296,8 @@ term_end(void)
 		mousemask(0, NULL);
 	curs_set(1);
 	endwin();
+	delscreen(screen);
+	screen = NULL;
 }
 
 void

@@ -126,7 +126,8 @@ def check_themes(sim):
 
 
 def check_options(sim):
-    step("options: --help, --version, bad option, bad theme, --exit-after")
+    step("options: --help, --version, bad option, bad theme, no tty, "
+         "unknown TERM, --exit-after")
     b = console_bin()
     r = subprocess.run([b, "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "--exit-after" in r.stdout, r
@@ -140,6 +141,15 @@ def check_options(sim):
     r = subprocess.run([b, "--env", "nowhere"], capture_output=True,
                        text=True, env=sim.env())
     assert r.returncode == 1 and "nowhere" in r.stderr, r
+    r = subprocess.run([b], capture_output=True, text=True, env=sim.env(),
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 1 and "must be a terminal" in r.stderr, r
+    with Console(sim, env={"TERM": "no-such-terminal"}) as c:
+        wait_for(lambda: c.exit_status() is not None, timeout=15,
+                 what="exit on unknown TERM")
+        assert c.exit_status() == 1, c.exit_status()
+        assert "cannot use terminal type 'no-such-terminal'" in c.stderr(), \
+            c.stderr()
     with Console(sim, "--exit-after", "2", "--env", "staging") as c:
         c.wait_for(r"staging services")
         wait_for(lambda: c.exit_status() is not None, timeout=15,
