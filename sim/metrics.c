@@ -1204,6 +1204,42 @@ sim_metric_series_cached(struct sim_world *w, struct sim_metric_cache *cache,
 		}
 	}
 
+	/*
+	 * One-minute periods of a cached App Runner count or gauge: every
+	 * statistic of a single datapoint is the datapoint (SampleCount 1).
+	 */
+	if (period == 60 && m->ns == SIM_NS_APPRUNNER && m->id != AR_LAT &&
+	    cached[m->svc] != NULL && start == floor(start / 60.0) * 60.0) {
+		const struct svc_min *base = cached[m->svc];
+		int64_t first = (int64_t)(start / 60.0);
+
+		for (i = 0; i < n; i++) {
+			const struct svc_min *sm;
+
+			mi = first + (int64_t)i;
+			out[i] = NAN;
+			if (mi > mlast || mi - cm0 >= ccount)
+				continue;
+			sm = &base[mi - cm0];
+			if (!sm->exists)
+				continue;
+			switch (m->id) {
+			case AR_REQ: v = sm->req; break;
+			case AR_2XX: v = sm->r2; break;
+			case AR_4XX: v = sm->r4; break;
+			case AR_5XX: v = sm->r5; break;
+			case AR_INST: v = sm->up ? sm->inst : 0; break;
+			case AR_CONC: v = sm->conc; break;
+			case AR_CPU: v = sm->up ? sm->cpu : NAN; break;
+			case AR_MEM: v = sm->up ? sm->mem : NAN; break;
+			default: v = NAN; break;
+			}
+			if (!isnan(v))
+				out[i] = st->kind == SIM_STAT_COUNT ? 1 : tidy(v);
+		}
+		goto done;
+	}
+
 	for (i = 0; i < n; i++) {
 		acc_reset(&a);
 		m0 = (int64_t)floor((start + (double)i * period) / 60.0);
@@ -1277,6 +1313,7 @@ sim_metric_series_cached(struct sim_world *w, struct sim_metric_cache *cache,
 		}
 		out[i] = tidy(acc_result(&a, st, dist));
 	}
+done:
 	free(a.vals);
 	for (k = 0; k < SIM_NSVC; k++) {
 		if (e.have[k])

@@ -11,6 +11,7 @@
 
 #include "sim/metrics.h"
 #include "sim/world.h"
+#include "util/util.h"
 
 /* 2026-11-19 00:00 UTC, a Thursday (WED + 3 days is a Sunday). */
 #define WED 1795046400.0
@@ -363,6 +364,53 @@ redis_rds__values__plausible(void **state)
 	sim_world_free(w);
 }
 
+static void
+cached__every_metric_and_stat__same_as_uncached(void **state)
+{
+	static const char *names[] = { "Requests", "2xxStatusResponses",
+	    "4xxStatusResponses", "5xxStatusResponses", "RequestLatency",
+	    "ActiveInstances", "CPUUtilization", "MemoryUtilization",
+	    "Concurrency" };
+	static const char *stats[] = { "Sum", "Average", "Minimum", "Maximum",
+	    "SampleCount", "p50", "p99" };
+	static const int periods[] = { 60, 300 };
+	struct sim_world *w = world();
+	struct sim_metric_cache *c = sim_metric_cache_new();
+	struct sim_metric m;
+	struct sim_stat st;
+	double a[120], b[120], start = WED + 5 * DAY + 17 * HOUR;
+	size_t i, j, k, p;
+
+	(void)state;
+	/* A pause inside the window, so missing data is compared too. */
+	set_state(w, "momentum-prod-worker", start + 1800, true, 0, 0, 0);
+	set_state(w, "momentum-prod-worker", start + 2400, false, 0.5, 0, 0);
+	for (i = 0; i < nitems(names); i++) {
+		ar(w, "momentum-prod-worker", names[i], &m);
+		for (j = 0; j < nitems(stats); j++) {
+			assert_int_equal(sim_stat_parse(stats[j], &st), 0);
+			for (p = 0; p < nitems(periods); p++) {
+				size_t n = periods[p] == 60 ? 120 : 24;
+
+				sim_metric_series(w, &m, &st, start, periods[p],
+				    n, start + 6000, a);
+				sim_metric_series_cached(w, c, &m, &st, start,
+				    periods[p], n, start + 6000, b);
+				for (k = 0; k < n; k++) {
+					if (isnan(a[k]) != isnan(b[k]) ||
+					    (!isnan(a[k]) && a[k] != b[k]))
+						fail_msg("%s %s %d: [%zu] %g != %g",
+						    names[i], stats[j], periods[p],
+						    k, a[k], b[k]);
+				}
+			}
+		}
+	}
+	assert_true(isnan(a[23]));	/* future */
+	sim_metric_cache_free(c);
+	sim_world_free(w);
+}
+
 int
 main(void)
 {
@@ -380,6 +428,8 @@ main(void)
 		cmocka_unit_test(scaling__max_size_caps_instances),
 		cmocka_unit_test(edge_resources__ids__resolve),
 		cmocka_unit_test(redis_rds__values__plausible),
+		cmocka_unit_test(
+		    cached__every_metric_and_stat__same_as_uncached),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
