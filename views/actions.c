@@ -38,8 +38,26 @@ struct job {
 	int hist_rc;
 	char **recent;			/* audit lines about the service */
 	size_t nrecent;
-	char *final;			/* tracked operation's end status */
 	int env_index;
+};
+
+/*
+ * Following an operation runs on a thread of its own, so a long
+ * deployment does not hold up the next action (on another service).
+ * used/thread/plan/op/label belong to the UI thread; the tracker
+ * thread writes final/cause and then finished (lock).
+ */
+#define MAX_TRACKERS 4
+
+struct tracker {
+	bool used;
+	pthread_t thread;
+	struct action_plan *plan;
+	char *op;
+	char *label;
+	char *final;
+	char *cause;
+	bool finished;			/* (lock) */
 };
 
 static struct {
@@ -56,6 +74,7 @@ static struct {
 	atomic_bool cancel;
 	struct job job;
 	struct action_plan *pending;	/* UI: plan waiting for confirmation */
+	struct tracker trackers[MAX_TRACKERS];
 	char status[200];		/* UI: line for views */
 } A = { .lock = PTHREAD_MUTEX_INITIALIZER, .refresh_env = -1 };
 
@@ -75,7 +94,6 @@ job_clear(struct job *j)
 	while (j->nrecent > 0)
 		free(j->recent[--j->nrecent]);
 	free(j->recent);
-	free(j->final);
 	memset(j, 0, sizeof *j);
 }
 
@@ -133,13 +151,8 @@ worker_main(void *arg)
 		break;
 	case JOB_EXECUTE:
 		r = action_execute(A.engine, j->plan, j->confirm, &j->out);
-		if (r == ACTION_SUBMITTED || r == ACTION_APPLIED_AFTER_TIMEOUT) {
+		if (r == ACTION_SUBMITTED || r == ACTION_APPLIED_AFTER_TIMEOUT)
 			worker_progress(j, "submitted", 0);
-			if (j->out.operation_id != NULL)
-				j->final = action_track(A.engine, j->plan,
-				    j->out.operation_id, 30 * 60 * 1000,
-				    worker_progress, j, &A.cancel, &j->cause);
-		}
 		break;
 	case JOB_NONE:
 		break;
@@ -151,6 +164,111 @@ worker_main(void *arg)
 	pthread_mutex_unlock(&A.lock);
 	store_wake(A.ui->st);
 	return NULL;
+}
+
+static void
+tracker_progress(void *arg, const char *status, int64_t elapsed)
+{
+	struct tracker *t = arg;
+
+	pthread_mutex_lock(&A.lock);
+	snprintf(A.progress, sizeof A.progress, "%s: operation %s %s (%llds)",
+	    t->label, t->op, status, (long long)(elapsed / 1000));
+	A.progress_new = true;
+	pthread_mutex_unlock(&A.lock);
+	store_wake(A.ui->st);
+}
+
+static void *
+tracker_main(void *arg)
+{
+	struct tracker *t = arg;
+	char *cause = NULL, *final;
+
+	final = action_track(A.engine, t->plan, t->op, 30 * 60 * 1000,
+	    tracker_progress, t, &A.cancel, &cause);
+	http_thread_cleanup();
+	pthread_mutex_lock(&A.lock);
+	t->final = final;
+	t->cause = cause;
+	t->finished = true;
+	pthread_mutex_unlock(&A.lock);
+	store_wake(A.ui->st);
+	return NULL;
+}
+
+static void
+tracker_clear(struct tracker *t)
+{
+	action_plan_free(t->plan);
+	free(t->op);
+	free(t->label);
+	free(t->final);
+	free(t->cause);
+	memset(t, 0, sizeof *t);
+}
+
+/* Follow op on a tracker thread; takes the plan. */
+static void
+tracker_start(struct ui *ui, struct action_plan *plan, const char *op,
+    const char *label)
+{
+	struct tracker *t = NULL;
+	size_t i;
+
+	for (i = 0; i < MAX_TRACKERS && t == NULL; i++)
+		if (!A.trackers[i].used)
+			t = &A.trackers[i];
+	if (t == NULL) {
+		ui_message(ui, true, "%s: operation %s submitted; not followed "
+		    "(%d operations followed already)", label, op,
+		    MAX_TRACKERS);
+		action_plan_free(plan);
+		return;
+	}
+	t->plan = plan;
+	t->op = xstrdup(op);
+	t->label = xstrdup(label);
+	t->finished = false;
+	if (pthread_create(&t->thread, NULL, tracker_main, t) != 0) {
+		ui_message(ui, true, "%s: operation %s submitted; cannot follow "
+		    "it", label, op);
+		tracker_clear(t);
+		return;
+	}
+	t->used = true;
+}
+
+/* Finished trackers: join, report, refresh the charts. */
+static void
+trackers_reap(struct ui *ui)
+{
+	struct tracker *t;
+	bool fin;
+	size_t i;
+
+	for (i = 0; i < MAX_TRACKERS; i++) {
+		t = &A.trackers[i];
+		if (!t->used)
+			continue;
+		pthread_mutex_lock(&A.lock);
+		fin = t->finished;
+		pthread_mutex_unlock(&A.lock);
+		if (!fin)
+			continue;
+		pthread_join(t->thread, NULL);
+		if (t->final != NULL)
+			ui_message(ui, strcmp(t->final, "SUCCEEDED") != 0,
+			    "%s in %s: operation %s %s", t->label,
+			    t->plan->env, t->op, t->final);
+		else
+			ui_message(ui, true, "%s: %s", t->label,
+			    t->cause != NULL ? t->cause : "lost the operation");
+		if (ui->poller != NULL)
+			poller_refresh_now(ui->poller, t->plan->env_index);
+		tracker_clear(t);
+		ui->dirty = true;
+	}
 }
 
 /* A confirmation dialog that vanished without an answer was a "no". */
@@ -191,7 +309,6 @@ job_start(struct ui *ui)
 	}
 	engine(ui);
 	A.ui = ui;
-	atomic_store(&A.cancel, false);
 	pthread_mutex_lock(&A.lock);
 	A.running = true;
 	A.done = false;
@@ -541,6 +658,7 @@ actions_frame(struct ui *ui)
 	}
 	if (refresh >= 0 && ui->poller != NULL)
 		poller_refresh_now(ui->poller, refresh);
+	trackers_reap(ui);
 	if (!done)
 		return;
 	if (A.thread_started) {
@@ -582,19 +700,22 @@ actions_frame(struct ui *ui)
 		ui_open_view(ui, &view_rollback, NULL);
 		break;
 	case JOB_EXECUTE:
+		A.status[0] = '\0';
 		if (j->out.result != ACTION_SUBMITTED &&
-		    j->out.result != ACTION_APPLIED_AFTER_TIMEOUT)
+		    j->out.result != ACTION_APPLIED_AFTER_TIMEOUT) {
 			ui_message(ui, true, "%s", j->out.message);
-		else if (j->final != NULL)
-			ui_message(ui, strcmp(j->final, "SUCCEEDED") != 0,
-			    "%s in %s: operation %s %s", j->label,
-			    j->plan->env, j->out.operation_id, j->final);
-		else
-			ui_message(ui, true, "%s: %s", j->label,
-			    j->cause != NULL ? j->cause : j->out.message);
-		snprintf(A.status, sizeof A.status, "%s", "");
+			break;
+		}
 		if (ui->poller != NULL)
 			poller_refresh_now(ui->poller, j->env_index);
+		if (j->out.operation_id == NULL) {
+			ui_message(ui, false, "%s", j->out.message);
+			break;
+		}
+		ui_message(ui, false, "%s: operation %s submitted", j->label,
+		    j->out.operation_id);
+		tracker_start(ui, j->plan, j->out.operation_id, j->label);
+		j->plan = NULL;
 		break;
 	case JOB_NONE:
 		break;
@@ -607,10 +728,17 @@ void
 actions_fini(struct ui *ui)
 {
 	(void)ui;
+	size_t i;
+
 	atomic_store(&A.cancel, true);
 	if (A.thread_started) {
 		pthread_join(A.thread, NULL);
 		A.thread_started = false;
+	}
+	for (i = 0; i < MAX_TRACKERS; i++) {
+		if (A.trackers[i].used)
+			pthread_join(A.trackers[i].thread, NULL);
+		tracker_clear(&A.trackers[i]);
 	}
 	job_clear(&A.job);
 	action_plan_free(A.pending);
