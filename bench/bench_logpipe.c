@@ -54,7 +54,7 @@
 
 extern char **environ;
 
-#define WINDOW_HOURS	12
+#define WINDOW_HOURS	12	/* default; argv[1] overrides */
 #define PAGE_LIMIT	1000	/* what the logs poller asks for */
 #define ROUNDS		3
 #define SCREEN_ROWS	40
@@ -451,7 +451,7 @@ screen_open(struct ui *ui, FILE **out, FILE **in, char **cause)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct sim_world *wd;
 	struct sim_auth *auth;
@@ -467,8 +467,14 @@ main(void)
 	char *cause = NULL, *group;
 	int64_t end, start;
 	double fetch_s, peer_s, rates[ROUNDS], vrates[ROUNDS], ours, view, peer;
-	double t0;
+	double t0, again;
+	size_t again_lines;
+	int hours = WINDOW_HOURS;
 
+	if (argc > 1 && (hours = atoi(argv[1])) <= 0) {
+		fprintf(stderr, "usage: bench_logpipe [hours]\n");
+		return 1;
+	}
 	setlocale(LC_ALL, "C.UTF-8");
 	text_set_ascii(false);
 	signal(SIGPIPE, SIG_IGN);
@@ -490,10 +496,10 @@ main(void)
 	}
 	/* A past window: both sides see exactly the same events. */
 	end = (now_ms() / 60000 - 1) * 60000;
-	start = end - (int64_t)WINDOW_HOURS * 3600 * 1000;
+	start = end - (int64_t)hours * 3600 * 1000;
 
 	printf("log pipeline vs aws CLI: %s, %d h window, seed 1 "
-	    "(target: ours >= 20x)\n", group, WINDOW_HOURS);
+	    "(target: ours >= 20x)\n", group, hours);
 	t0 = now_s();
 	if ((pages = fetch_all(&direct, group, start, end, &npages,
 	    &cause)) == NULL)
@@ -506,6 +512,15 @@ main(void)
 	    &cause);
 	if (peer_s < 0)
 		goto fail_pages;
+	/* The CLI's best of two runs: the peer gets the benefit of a doubt. */
+	again = run_peer(sim_server_port(srv), group, start, end, &again_lines,
+	    &cause);
+	if (again < 0)
+		goto fail_pages;
+	if (again < peer_s) {
+		peer_s = again;
+		peer_lines = again_lines;
+	}
 
 	if ((sc = screen_open(&ui, &out, &in, &cause)) == NULL)
 		goto fail_pages;
@@ -549,8 +564,9 @@ main(void)
 	printf("canned pages: %zu pages of <= %d events, %zu events, %.1f MB "
 	    "JSON (the simulator made them in %.2f s in-process)\n", npages,
 	    PAGE_LIMIT, best->events, (double)bytes / 1e6, fetch_s);
-	printf("aws CLI          : %zu lines in %.2f s wall (startup, HTTP and "
-	    "server included): %.0f lines/s\n", peer_lines, peer_s, peer);
+	printf("aws CLI          : %zu lines in %.2f s wall, best of 2 (startup, "
+	    "HTTP and server included): %.0f lines/s\n", peer_lines, peer_s,
+	    peer);
 	printf("every line drawn : %zu lines in %.3f s (best of %d), median "
 	    "%.0f lines/s = %.1fx aws\n", best->lines, best->total, ROUNDS,
 	    ours, ours / peer);
