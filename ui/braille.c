@@ -77,14 +77,15 @@ chart_draw(struct ui *ui, int y, int x, int h, int w, const struct chart *c)
 
 	ph = h - 2;
 	pw = w - lw - 1;
-	vmax = c->max > 0 ? c->max : axis_nice_max(c->s != NULL ?
-	    series_max(c->s) : NAN);
+	vmax = c->max > 0
+	           ? c->max
+	           : axis_nice_max(c->s != NULL ? series_max(c->s) : NAN);
 	c->fmt(vmax, top, sizeof top);
 	ui_put_right(ui, y + 1, x, lw - 1, UC_DIM, top);
 	ui_put_right(ui, y + ph, x, lw - 1, UC_DIM, "0");
 	for (row = 0; row < ph; row++)
 		ui_put(ui, y + 1 + row, x + lw, 1, UC_DIM,
-		    ui_glyph(ui, G_VLINE));
+		       ui_glyph(ui, G_VLINE));
 
 	b = braille_new(pw, ph);
 	if (c->s != NULL && c->s->v != NULL && c->end > c->start) {
@@ -110,9 +111,10 @@ chart_draw(struct ui *ui, int y, int x, int h, int w, const struct chart *c)
 		for (row = 0; row < ph; row++)
 			if (braille_cell(b, col, row) == 0)
 				ui_put(ui, y + 1 + row, x + lw + 1 + col, 1,
-				    c->markers[k].color, ui_glyph(ui, G_MARK));
+				       c->markers[k].color,
+				       ui_glyph(ui, G_MARK));
 		ui_put(ui, y + h - 1, x + lw + 1 + col, 1, c->markers[k].color,
-		    ui_glyph(ui, G_UP));
+		       ui_glyph(ui, G_UP));
 	}
 	/* Time axis labels last: they win over a marker's arrow. */
 	lab[0] = '-';
@@ -122,7 +124,7 @@ chart_draw(struct ui *ui, int y, int x, int h, int w, const struct chart *c)
 	i = text_width(lab);
 	if (pw > 24)
 		ui_put(ui, y + h - 1, x + lw + 1 + pw / 2 - i / 2, i, UC_DIM,
-		    lab);
+		       lab);
 	ui_put_right(ui, y + h - 1, x + lw + 1, pw, UC_DIM, "now");
 
 	braille_free(b);

@@ -46,11 +46,13 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: momentum-console [--config FILE] [--env NAME] [--read-only]\n"
-	    "                        [--wallboard] [--theme dark|light|high-contrast]\n"
-	    "                        [--exit-after SECONDS] [--no-mouse]\n"
-	    "       momentum-console doctor | aws | action ...\n"
-	    "       momentum-console --help | --version\n");
+	        "usage: momentum-console [--config FILE] [--env NAME] "
+	        "[--read-only]\n"
+	        "                        [--wallboard] [--theme "
+	        "dark|light|high-contrast]\n"
+	        "                        [--exit-after SECONDS] [--no-mouse]\n"
+	        "       momentum-console doctor | aws | action ...\n"
+	        "       momentum-console --help | --version\n");
 }
 
 const char *
@@ -76,7 +78,7 @@ ui_set_env(struct ui *ui, int env)
 		 * older than a focused poll would be, fetch now.
 		 */
 		if (s == NULL || ui->now_ms - s->fetched_at_ms >
-		    (int64_t)ui->cf->refresh.services * 1000)
+		                     (int64_t)ui->cf->refresh.services * 1000)
 			poller_refresh_now(ui->poller, env);
 		snapshot_unref(s);
 	}
@@ -117,18 +119,24 @@ ui_run_action(struct ui *ui, const char *name)
 	if (ui->wallboard)
 		return VIEW_HANDLED;
 	if (ui->read_only) {
-		ui_message(ui, true, "read-only mode: %s is disabled "
-		    "(--read-only)", name);
+		ui_message(ui, true,
+		           "read-only mode: %s is disabled "
+		           "(--read-only)",
+		           name);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	if (e->read_only) {
-		ui_message(ui, true, "read-only: %s is disabled (%s is "
-		    "read_only in %s)", name, e->name, ui->cf->path);
+		ui_message(ui, true,
+		           "read-only: %s is disabled (%s is "
+		           "read_only in %s)",
+		           name, e->name, ui->cf->path);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	if (ui->action == NULL) {
-		ui_message(ui, true, "%s: actions are not available in this "
-		    "build", name);
+		ui_message(ui, true,
+		           "%s: actions are not available in this "
+		           "build",
+		           name);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	return ui->action(ui, name);
@@ -136,14 +144,13 @@ ui_run_action(struct ui *ui, const char *name)
 
 void
 ui_prompt_open(struct ui *ui, const char *label, const char *initial,
-    void (*done)(struct ui *, const char *))
+               void (*done)(struct ui *, const char *))
 {
 	struct ui_prompt *p = &ui->prompt;
 
 	p->active = true;
 	snprintf(p->label, sizeof p->label, "%s", label);
-	snprintf(p->text, sizeof p->text, "%s", initial != NULL ? initial :
-	    "");
+	snprintf(p->text, sizeof p->text, "%s", initial != NULL ? initial : "");
 	p->len = strlen(p->text);
 	p->done = done;
 	ui->dirty = true;
@@ -174,10 +181,14 @@ prompt_key(struct ui *ui, int key)
 	case 27:
 		prompt_finish(ui, false);
 		return;
-	case '\r': case '\n': case KEY_ENTER:
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
 		prompt_finish(ui, true);
 		return;
-	case KEY_BACKSPACE: case 127: case 8:
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
 		if (p->len == 0) {
 			prompt_finish(ui, false);
 			return;
@@ -185,11 +196,11 @@ prompt_key(struct ui *ui, int key)
 		/* Remove a whole UTF-8 character. */
 		do
 			p->len--;
-		while (p->len > 0 && ((unsigned char)p->text[p->len] & 0xc0) ==
-		    0x80);
+		while (p->len > 0 &&
+		       ((unsigned char)p->text[p->len] & 0xc0) == 0x80);
 		p->text[p->len] = '\0';
 		return;
-	case 21:	/* C-u */
+	case 21: /* C-u */
 		p->len = 0;
 		p->text[0] = '\0';
 		return;
@@ -237,8 +248,10 @@ ui_command(struct ui *ui, const char *line)
 	if (strcmp(cmd, "theme") == 0) {
 		t = term_theme_parse(arg);
 		if (t < 0)
-			ui_message(ui, true, "unknown theme '%s' (dark, light, "
-			    "high-contrast)", arg);
+			ui_message(ui, true,
+			           "unknown theme '%s' (dark, light, "
+			           "high-contrast)",
+			           arg);
 		else
 			term_set_theme(ui, (enum ui_theme)t);
 		return;
@@ -246,7 +259,8 @@ ui_command(struct ui *ui, const char *line)
 	if (strcmp(cmd, "refresh") == 0 || strcmp(cmd, "r") == 0) {
 		if (ui->poller != NULL)
 			poller_refresh_now(ui->poller, ui->env);
-		ui_message(ui, false, "refreshing %s", ui_env_name(ui, ui->env));
+		ui_message(ui, false, "refreshing %s",
+		           ui_env_name(ui, ui->env));
 		return;
 	}
 	if (strcmp(cmd, "utc") == 0 || strcmp(cmd, "local") == 0) {
@@ -265,8 +279,9 @@ ui_command(struct ui *ui, const char *line)
 	if (strcmp(v->name, "wallboard") != 0 || ui->read_only)
 		ui_open_view(ui, v, *arg != '\0' ? arg : NULL);
 	else
-		ui_message(ui, true, "the wallboard needs --wallboard or "
-		    "--read-only");
+		ui_message(ui, true,
+		           "the wallboard needs --wallboard or "
+		           "--read-only");
 }
 
 /* Keys no view handled. */
@@ -296,14 +311,16 @@ global_action(struct ui *ui, const char *a)
 	else if (strcmp(a, "theme") == 0)
 		term_set_theme(ui, (enum ui_theme)((ui->theme + 1) % 3));
 	else if (strcmp(a, "redraw") == 0)
-		clearok(curscr, TRUE);	/* the next frame repaints everything */
+		clearok(curscr, TRUE); /* the next frame repaints everything */
 	else if (strcmp(a, "back") == 0) {
-		v = ui->prev_view != NULL && ui->prev_view != ui->view ?
-		    ui->prev_view : &view_overview;
+		v = ui->prev_view != NULL && ui->prev_view != ui->view
+		        ? ui->prev_view
+		        : &view_overview;
 		ui_open_view(ui, v, NULL);
 	} else if (strcmp(a, "scale") == 0 || strcmp(a, "scale-up") == 0 ||
-	    strcmp(a, "scale-down") == 0 || strcmp(a, "pause-resume") == 0 ||
-	    strcmp(a, "rollback") == 0 || strcmp(a, "promote") == 0)
+	           strcmp(a, "scale-down") == 0 ||
+	           strcmp(a, "pause-resume") == 0 ||
+	           strcmp(a, "rollback") == 0 || strcmp(a, "promote") == 0)
 		ui_run_action(ui, a);
 	else if ((v = views_find(a)) != NULL)
 		ui_open_view(ui, v, NULL);
@@ -406,7 +423,7 @@ draw_too_small(struct ui *ui)
 	int tw;
 
 	snprintf(msg, sizeof msg, "terminal too small: need %dx%d, have %dx%d",
-	    MIN_COLS, MIN_ROWS, ui->cols, ui->rows);
+	         MIN_COLS, MIN_ROWS, ui->cols, ui->rows);
 	tw = text_width(msg);
 	if (tw <= ui->cols)
 		ui_put(ui, ui->rows / 2, (ui->cols - tw) / 2, tw, UC_WARN, msg);
@@ -414,13 +431,13 @@ draw_too_small(struct ui *ui)
 		/* Narrower than the message itself: one word per line. */
 		ui_put(ui, 0, 0, ui->cols, UC_WARN, "terminal too small:");
 		ui_putf(ui, 1, 0, ui->cols, UC_WARN, "need %dx%d,", MIN_COLS,
-		    MIN_ROWS);
+		        MIN_ROWS);
 		ui_putf(ui, 2, 0, ui->cols, UC_WARN, "have %dx%d", ui->cols,
-		    ui->rows);
+		        ui->rows);
 	}
 	if (ui->rows > 4)
 		ui_put(ui, ui->rows / 2 + 1, 0, ui->cols, UC_DIM,
-		    ui->cols >= 20 ? "  q quits" : "q quits");
+		       ui->cols >= 20 ? "  q quits" : "q quits");
 }
 
 static void
@@ -466,7 +483,8 @@ main_loop(struct ui *ui, double exit_after)
 			ui->dirty = true;
 			next_tick = now + 1000 - (now - next_tick) % 1000;
 		}
-		/* At most ~30 frames a second, however often pollers wake us. */
+		/* At most ~30 frames a second, however often pollers wake us.
+		 */
 		if (ui->dirty && now - last_frame >= 33) {
 			frame(ui);
 			last_frame = now;
@@ -479,9 +497,9 @@ main_loop(struct ui *ui, double exit_after)
 			timeout = (int)(deadline - now);
 		if (timeout < 0)
 			timeout = 0;
-		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = store_wake_fd(ui->st),
-			.events = POLLIN };
+		pfd[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+		pfd[1] = (struct pollfd){.fd = store_wake_fd(ui->st),
+		                         .events = POLLIN};
 		n = poll(pfd, 2, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -503,7 +521,7 @@ main_loop(struct ui *ui, double exit_after)
 /* Joins the poller threads for poller_stop_bounded(). */
 struct stopper {
 	struct poller *p;
-	pthread_mutex_t lock;	/* guards done */
+	pthread_mutex_t lock; /* guards done */
 	pthread_cond_t cond;
 	bool done;
 };
@@ -530,7 +548,7 @@ stopper_main(void *arg)
 static bool
 poller_stop_bounded(struct poller *p, int ms)
 {
-	struct stopper s = { .p = p, .done = false };
+	struct stopper s = {.p = p, .done = false};
 	struct timespec ts;
 	pthread_t t;
 	bool done;
@@ -555,7 +573,7 @@ poller_stop_bounded(struct poller *p, int ms)
 	done = s.done;
 	pthread_mutex_unlock(&s.lock);
 	if (!done)
-		return false;	/* s stays in use by the thread: never freed */
+		return false; /* s stays in use by the thread: never freed */
 	pthread_join(t, NULL);
 	pthread_mutex_destroy(&s.lock);
 	pthread_cond_destroy(&s.cond);
@@ -583,17 +601,16 @@ int
 console_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "env", required_argument, NULL, 'e' },
-		{ "read-only", no_argument, NULL, 'r' },
-		{ "wallboard", no_argument, NULL, 'w' },
-		{ "theme", required_argument, NULL, 't' },
-		{ "exit-after", required_argument, NULL, 'x' },
-		{ "no-mouse", no_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"config", required_argument, NULL, 'c'},
+	    {"env", required_argument, NULL, 'e'},
+	    {"read-only", no_argument, NULL, 'r'},
+	    {"wallboard", no_argument, NULL, 'w'},
+	    {"theme", required_argument, NULL, 't'},
+	    {"exit-after", required_argument, NULL, 'x'},
+	    {"no-mouse", no_argument, NULL, 'm'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0}};
 	struct ui ui;
 	struct config *cf = NULL;
 	const char *opt_config = NULL, *opt_env = NULL, *opt_theme = NULL;
@@ -607,7 +624,7 @@ console_main(int argc, char **argv)
 	ui.utc = true;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:e:rwt:x:mhV", longopts,
-	    NULL)) != -1) {
+	                         NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			opt_config = optarg;
@@ -627,8 +644,9 @@ console_main(int argc, char **argv)
 		case 'x':
 			exit_after = strtod(optarg, &end);
 			if (*end != '\0' || exit_after <= 0) {
-				fprintf(stderr, "momentum-console: --exit-after "
-				    "wants a positive number of seconds\n");
+				fprintf(stderr,
+				        "momentum-console: --exit-after "
+				        "wants a positive number of seconds\n");
 				return 64;
 			}
 			break;
@@ -648,7 +666,7 @@ console_main(int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "momentum-console: unknown command '%s'\n",
-		    argv[optind]);
+		        argv[optind]);
 		usage(stderr);
 		return 64;
 	}
@@ -662,14 +680,14 @@ console_main(int argc, char **argv)
 	ui.nenv = (int)cf->nenvs;
 	if (opt_env != NULL && (ui.env = config_env_index(cf, opt_env)) < 0) {
 		fprintf(stderr, "momentum-console: no environment '%s' in %s\n",
-		    opt_env, cf->path);
+		        opt_env, cf->path);
 		config_free(cf);
 		return 1;
 	}
-	if ((t = term_theme_parse(opt_theme != NULL ? opt_theme :
-	    cf->theme)) < 0) {
+	if ((t = term_theme_parse(opt_theme != NULL ? opt_theme : cf->theme)) <
+	    0) {
 		fprintf(stderr, "momentum-console: unknown theme '%s'\n",
-		    opt_theme != NULL ? opt_theme : cf->theme);
+		        opt_theme != NULL ? opt_theme : cf->theme);
 		t = THEME_DARK;
 		if (opt_theme != NULL) {
 			config_free(cf);
@@ -706,9 +724,8 @@ console_main(int argc, char **argv)
 	}
 	keys_init(&ui);
 	if (cf->nwarnings > 0)
-		ui_message(&ui, true, "%zu config warning%s: %s",
-		    cf->nwarnings, cf->nwarnings == 1 ? "" : "s",
-		    cf->warnings[0]);
+		ui_message(&ui, true, "%zu config warning%s: %s", cf->nwarnings,
+		           cf->nwarnings == 1 ? "" : "s", cf->warnings[0]);
 	views_init(&ui);
 	ui_open_view(&ui, views_start(&ui), NULL);
 
@@ -725,7 +742,7 @@ console_main(int argc, char **argv)
 		 * without waiting for requests stuck on the network.
 		 */
 		fprintf(stderr, "momentum-console: not waiting for requests "
-		    "still in flight\n");
+		                "still in flight\n");
 		fflush(stderr);
 		_exit(rc);
 	}

@@ -1,4 +1,5 @@
-/* Modal dialogs for actions: confirmation text, typed confirmation, form fields. */
+/* Modal dialogs for actions: confirmation text, typed confirmation, form
+ * fields. */
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,15 +24,15 @@ struct dialog {
 	char *lines[DIALOG_MAX_LINES];
 	enum ui_color colors[DIALOG_MAX_LINES];
 	int nlines;
-	struct dialog_field fields[DIALOG_MAX_FIELDS + 1];	/* + confirm */
+	struct dialog_field fields[DIALOG_MAX_FIELDS + 1]; /* + confirm */
 	int nfields;
 	int focus;
-	char *require;		/* word to type, or NULL */
-	int confirm_field;	/* index of the typed-confirmation field, -1 */
+	char *require;     /* word to type, or NULL */
+	int confirm_field; /* index of the typed-confirmation field, -1 */
 	char *error;
 	dialog_done_fn done;
 	void *arg;
-	bool finished;		/* submitted or cancelled: ignore further keys */
+	bool finished; /* submitted or cancelled: ignore further keys */
 };
 
 struct dialog *
@@ -79,7 +80,7 @@ dialog_add_line(struct dialog *d, enum ui_color c, const char *fmt, ...)
 
 int
 dialog_add_field(struct dialog *d, const char *label, const char *value,
-    bool numeric)
+                 bool numeric)
 {
 	struct dialog_field *f;
 
@@ -186,7 +187,7 @@ dialog_draw(struct ui *ui, struct dialog *d)
 		ui_fill(ui, y0 + row, x0, w, UC_NORMAL);
 		ui_put(ui, y0 + row, x0, 1, UC_ACCENT, ui_glyph(ui, G_VLINE));
 		ui_put(ui, y0 + row, x0 + w - 1, 1, UC_ACCENT,
-		    ui_glyph(ui, G_VLINE));
+		       ui_glyph(ui, G_VLINE));
 	}
 	ui_hline(ui, y0, x0, w, UC_ACCENT);
 	ui_hline(ui, y0 + h - 1, x0, w, UC_ACCENT);
@@ -201,14 +202,15 @@ dialog_draw(struct ui *ui, struct dialog *d)
 		ui_put(ui, row, x0 + 2, lw, UC_NORMAL, d->fields[i].label);
 		ui_put(ui, row, x0 + 2 + lw, 2, UC_NORMAL, ": ");
 		ui_put_cell(ui, row, x0 + 4 + lw, w - lw - 7,
-		    i == d->focus ? UC_SELECT : UC_TAB, d->fields[i].value,
-		    false);
+		            i == d->focus ? UC_SELECT : UC_TAB,
+		            d->fields[i].value, false);
 	}
 	if (d->error != NULL && row < y0 + h - 1)
 		ui_put(ui, row++, x0 + 2, w - 4, UC_BAD, d->error);
 	hint = xasprintf("Enter confirm  Esc cancel%s",
-	    d->nfields > 1 ? "  Tab next field" :
-	    d->nfields == 0 ? "  y/n" : "");
+	                 d->nfields > 1    ? "  Tab next field"
+	                 : d->nfields == 0 ? "  y/n"
+	                                   : "");
 	ui_put_right(ui, y0 + h - 2, x0 + 2, w - 4, UC_DIM, hint);
 	free(hint);
 }
@@ -223,7 +225,7 @@ dialog_finish(struct ui *ui, struct dialog *d, bool ok)
 	if (close || !ok)
 		ui_dialog_close(ui);
 	else
-		d->finished = false;	/* kept open to fix an error */
+		d->finished = false; /* kept open to fix an error */
 }
 
 void
@@ -238,30 +240,39 @@ dialog_key(struct ui *ui, int key)
 	ui->dirty = true;
 	f = d->nfields > 0 ? &d->fields[d->focus] : NULL;
 	switch (key) {
-	case 27:	/* Esc */
+	case 27: /* Esc */
 		d->finished = true;
 		dialog_finish(ui, d, false);
 		return;
-	case '\r': case '\n': case KEY_ENTER:
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
 		if (d->require != NULL &&
-		    strcmp(d->fields[d->confirm_field].value, d->require) != 0) {
-			dialog_set_error(d, "type '%s' exactly to confirm, or "
-			    "Esc to cancel", d->require);
+		    strcmp(d->fields[d->confirm_field].value, d->require) !=
+		        0) {
+			dialog_set_error(d,
+			                 "type '%s' exactly to confirm, or "
+			                 "Esc to cancel",
+			                 d->require);
 			d->focus = d->confirm_field;
 			return;
 		}
 		d->finished = true;
 		dialog_finish(ui, d, true);
 		return;
-	case '\t': case KEY_DOWN:
+	case '\t':
+	case KEY_DOWN:
 		if (d->nfields > 0)
 			d->focus = (d->focus + 1) % d->nfields;
 		return;
-	case KEY_BTAB: case KEY_UP:
+	case KEY_BTAB:
+	case KEY_UP:
 		if (d->nfields > 0)
 			d->focus = (d->focus + d->nfields - 1) % d->nfields;
 		return;
-	case KEY_BACKSPACE: case 127: case 8:
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
 		if (f != NULL && (len = strlen(f->value)) > 0)
 			f->value[len - 1] = '\0';
 		return;

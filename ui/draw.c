@@ -14,24 +14,24 @@
 #include "util/util.h"
 
 static const char *glyphs_utf8[G_COUNT] = {
-	[G_HLINE] = "\xe2\x94\x80",	/* ─ */
-	[G_VLINE] = "\xe2\x94\x82",	/* │ */
-	[G_BULLET] = "\xe2\x97\x8f",	/* ● */
-	[G_UP] = "\xe2\x96\xb2",	/* ▲ */
-	[G_DOWN] = "\xe2\x96\xbc",	/* ▼ */
-	[G_ELLIPSIS] = "\xe2\x80\xa6",	/* … */
-	[G_MARK] = "\xe2\x94\x86",	/* ┆ */
-	[G_BLOCK] = "\xe2\x96\x88",	/* █ */
-	[G_SHADE] = "\xe2\x96\x91",	/* ░ */
-	[G_DOT] = "\xc2\xb7",		/* · */
-	[G_ARROW] = "\xe2\x86\x92",	/* → */
-	[G_VBAR] = "\xe2\x96\x8c",	/* ▌ */
+    [G_HLINE] = "\xe2\x94\x80",    /* ─ */
+    [G_VLINE] = "\xe2\x94\x82",    /* │ */
+    [G_BULLET] = "\xe2\x97\x8f",   /* ● */
+    [G_UP] = "\xe2\x96\xb2",       /* ▲ */
+    [G_DOWN] = "\xe2\x96\xbc",     /* ▼ */
+    [G_ELLIPSIS] = "\xe2\x80\xa6", /* … */
+    [G_MARK] = "\xe2\x94\x86",     /* ┆ */
+    [G_BLOCK] = "\xe2\x96\x88",    /* █ */
+    [G_SHADE] = "\xe2\x96\x91",    /* ░ */
+    [G_DOT] = "\xc2\xb7",          /* · */
+    [G_ARROW] = "\xe2\x86\x92",    /* → */
+    [G_VBAR] = "\xe2\x96\x8c",     /* ▌ */
 };
 
 static const char *glyphs_ascii[G_COUNT] = {
-	[G_HLINE] = "-", [G_VLINE] = "|", [G_BULLET] = "*", [G_UP] = "^",
-	[G_DOWN] = "v", [G_ELLIPSIS] = "~", [G_MARK] = ":", [G_BLOCK] = "#",
-	[G_SHADE] = ".", [G_DOT] = ".", [G_ARROW] = ">", [G_VBAR] = "|",
+    [G_HLINE] = "-", [G_VLINE] = "|",    [G_BULLET] = "*", [G_UP] = "^",
+    [G_DOWN] = "v",  [G_ELLIPSIS] = "~", [G_MARK] = ":",   [G_BLOCK] = "#",
+    [G_SHADE] = ".", [G_DOT] = ".",      [G_ARROW] = ">",  [G_VBAR] = "|",
 };
 
 const char *
@@ -48,14 +48,12 @@ ascii_for(uint32_t cp)
 		uint32_t cp;
 		char c;
 	} map[] = {
-		{ 0x2026, '~' }, { 0x23ce, '|' }, { 0x2500, '-' },
-		{ 0x2502, '|' }, { 0x25cf, '*' }, { 0x25b2, '^' },
-		{ 0x25bc, 'v' }, { 0x2506, ':' }, { 0x2588, '#' },
-		{ 0x2591, '.' }, { 0x00b7, '.' }, { 0x2192, '>' },
-		{ 0x2581, '_' }, { 0x2582, '.' }, { 0x2583, ':' },
-		{ 0x2584, '-' }, { 0x2585, '=' }, { 0x2586, '+' },
-		{ 0x2587, '*' }, { 0x258c, '|' }, { 0x2013, '-' },
-		{ 0x2014, '-' }, { 0x00a0, ' ' }, { 0xfffd, '?' },
+	    {0x2026, '~'}, {0x23ce, '|'}, {0x2500, '-'}, {0x2502, '|'},
+	    {0x25cf, '*'}, {0x25b2, '^'}, {0x25bc, 'v'}, {0x2506, ':'},
+	    {0x2588, '#'}, {0x2591, '.'}, {0x00b7, '.'}, {0x2192, '>'},
+	    {0x2581, '_'}, {0x2582, '.'}, {0x2583, ':'}, {0x2584, '-'},
+	    {0x2585, '='}, {0x2586, '+'}, {0x2587, '*'}, {0x258c, '|'},
+	    {0x2013, '-'}, {0x2014, '-'}, {0x00a0, ' '}, {0xfffd, '?'},
 	};
 	size_t i;
 
@@ -68,7 +66,7 @@ ascii_for(uint32_t cp)
 int
 ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
 {
-	struct buf out = { 0 };
+	struct buf out = {0};
 	uint32_t cp;
 	int n, cw, col = 0;
 	char enc[4];
@@ -82,7 +80,7 @@ ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
 		if (cp == '\n' || cp == '\t')
 			cp = ' ';
 		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-			cp = 0xfffd;	/* never reaches the terminal raw */
+			cp = 0xfffd; /* never reaches the terminal raw */
 		cw = text_cp_width(cp);
 		if (col + cw > w)
 			break;
@@ -106,8 +104,8 @@ ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
 }
 
 int
-ui_putf(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const char *fmt, ...)
+ui_putf(struct ui *ui, int y, int x, int w, enum ui_color c, const char *fmt,
+        ...)
 {
 	va_list ap;
 	char *s;
@@ -122,8 +120,7 @@ ui_putf(struct ui *ui, int y, int x, int w, enum ui_color c,
 }
 
 int
-ui_put_right(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const char *s)
+ui_put_right(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
 {
 	int tw = text_width(s);
 
@@ -133,8 +130,8 @@ ui_put_right(struct ui *ui, int y, int x, int w, enum ui_color c,
 }
 
 void
-ui_put_cell(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const char *s, bool right)
+ui_put_cell(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s,
+            bool right)
 {
 	char *cut;
 	int tw;
@@ -166,7 +163,7 @@ ui_fill(struct ui *ui, int y, int x, int w, enum ui_color c)
 void
 ui_hline(struct ui *ui, int y, int x, int w, enum ui_color c)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	const char *g = ui_glyph(ui, G_HLINE);
 	int i;
 
@@ -193,7 +190,7 @@ ui_strcasestr(const char *hay, const char *needle)
 
 int
 ui_put_highlight(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const char *s, const char *hl)
+                 const char *s, const char *hl)
 {
 	const char *p = s, *m;
 	char *part;
@@ -238,23 +235,23 @@ ui_message(struct ui *ui, bool bad, const char *fmt, ...)
 
 void
 ui_snapshot_age(const struct ui *ui, const struct snapshot *s, char *out,
-    size_t size, enum ui_color *c)
+                size_t size, enum ui_color *c)
 {
 	char age[32];
 	int64_t secs;
 
 	if (s == NULL) {
-		snprintf(out, size, "loading%s", ui->ascii ? "..." :
-		    "\xe2\x80\xa6");
+		snprintf(out, size, "loading%s",
+		         ui->ascii ? "..." : "\xe2\x80\xa6");
 		*c = UC_DIM;
 		return;
 	}
-	secs = s->fetched_at_ms > 0 ? (ui->now_ms - s->fetched_at_ms) / 1000 :
-	    0;
+	secs =
+	    s->fetched_at_ms > 0 ? (ui->now_ms - s->fetched_at_ms) / 1000 : 0;
 	fmt_age(secs, age, sizeof age);
 	if (s->error != NULL) {
-		const char *why = s->error_short != NULL ? s->error_short :
-		    "error";
+		const char *why =
+		    s->error_short != NULL ? s->error_short : "error";
 
 		if (s->data == NULL || s->fetched_at_ms == 0) {
 			snprintf(out, size, "no data: %s", why);
@@ -271,7 +268,7 @@ ui_snapshot_age(const struct ui *ui, const struct snapshot *s, char *out,
 
 void
 ui_pane_header(struct ui *ui, int y, int x, int w, const char *title,
-    const struct snapshot *s)
+               const struct snapshot *s)
 {
 	char age[96];
 	enum ui_color c;
@@ -284,8 +281,7 @@ ui_pane_header(struct ui *ui, int y, int x, int w, const char *title,
 }
 
 void
-ui_clock(const struct ui *ui, int64_t ms, bool millis, char *out,
-    size_t size)
+ui_clock(const struct ui *ui, int64_t ms, bool millis, char *out, size_t size)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
@@ -296,10 +292,10 @@ ui_clock(const struct ui *ui, int64_t ms, bool millis, char *out,
 		localtime_r(&t, &tm);
 	if (millis)
 		snprintf(out, size, "%02d:%02d:%02d.%03d", tm.tm_hour,
-		    tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+		         tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 	else
 		snprintf(out, size, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min,
-		    tm.tm_sec);
+		         tm.tm_sec);
 }
 
 enum ui_color

@@ -87,20 +87,20 @@ fmt_duration(int64_t s, char *out, size_t size)
 		snprintf(out, size, "%llds", (long long)s);
 	else if (s < 3600)
 		snprintf(out, size, "%lldm%02llds", (long long)(s / 60),
-		    (long long)(s % 60));
+		         (long long)(s % 60));
 	else if (s < 86400)
 		snprintf(out, size, "%lldh%02lldm", (long long)(s / 3600),
-		    (long long)(s % 3600 / 60));
+		         (long long)(s % 3600 / 60));
 	else
 		snprintf(out, size, "%lldd%02lldh", (long long)(s / 86400),
-		    (long long)(s % 86400 / 3600));
+		         (long long)(s % 86400 / 3600));
 	return out;
 }
 
 char *
 fmt_bytes(uint64_t n, char *out, size_t size)
 {
-	static const char *units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	static const char *units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
 	double v = (double)n;
 	size_t u = 0;
 
@@ -153,7 +153,8 @@ fmt_money(double v, const char *currency, char *out, size_t size)
 	if (a < 1000)
 		snprintf(num, sizeof num, "%.2f", a);
 	else
-		group_thousands((unsigned long long)llround(a), num, sizeof num);
+		group_thousands((unsigned long long)llround(a), num,
+		                sizeof num);
 	if (usd)
 		snprintf(out, size, "%s$%s", sign, num);
 	else
@@ -183,7 +184,7 @@ spark_floor(const double *v, size_t n)
 
 void
 spark_levels(const double *v, size_t n, double base, double max, int *levels,
-    int width)
+             int width)
 {
 	double m = 0, x;
 	size_t lo, hi, i;
@@ -241,11 +242,11 @@ spark_levels(const double *v, size_t n, double base, double max, int *levels,
 char *
 spark_render(const int *levels, int width, bool ascii)
 {
-	static const char *blocks[] = { "\xe2\x96\x81", "\xe2\x96\x82",
-		"\xe2\x96\x83", "\xe2\x96\x84", "\xe2\x96\x85", "\xe2\x96\x86",
-		"\xe2\x96\x87", "\xe2\x96\x88" };
+	static const char *blocks[] = {
+	    "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+	    "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
 	static const char ascii_levels[] = "_.:-=+*#";
-	struct buf b = { 0 };
+	struct buf b = {0};
 	int c, l;
 
 	buf_puts(&b, "");
@@ -263,7 +264,7 @@ spark_render(const int *levels, int width, bool ascii)
 
 char *
 sparkline(const double *v, size_t n, double lo, double hi, int width,
-    bool ascii)
+          bool ascii)
 {
 	int *levels;
 	char *s;
@@ -308,8 +309,8 @@ static uint8_t
 dot_bit(int dx, int dy)
 {
 	static const uint8_t bits[2][4] = {
-		{ 0x01, 0x02, 0x04, 0x40 },
-		{ 0x08, 0x10, 0x20, 0x80 },
+	    {0x01, 0x02, 0x04, 0x40},
+	    {0x08, 0x10, 0x20, 0x80},
 	};
 
 	return bits[dx][dy];
@@ -328,8 +329,8 @@ braille_get(const struct braille *b, int px, int py)
 {
 	if (px < 0 || py < 0 || px >= b->w * 2 || py >= b->h * 4)
 		return false;
-	return (b->cells[(py / 4) * b->w + px / 2] & dot_bit(px % 2, py % 4))
-	    != 0;
+	return (b->cells[(py / 4) * b->w + px / 2] & dot_bit(px % 2, py % 4)) !=
+	       0;
 }
 
 void
@@ -357,7 +358,7 @@ braille_line(struct braille *b, int x0, int y0, int x1, int y1)
 
 void
 braille_plot(struct braille *b, const double *v, size_t n, double vmin,
-    double vmax)
+             double vmax)
 {
 	int pw = b->w * 2, ph = b->h * 4, px, py, lx = 0, ly = 0;
 	bool have = false;
@@ -373,11 +374,12 @@ braille_plot(struct braille *b, const double *v, size_t n, double vmin,
 			have = false;
 			continue;
 		}
-		px = n == 1 ? pw - 1 :
-		    (int)lround((double)i * (pw - 1) / (double)(n - 1));
+		px = n == 1
+		         ? pw - 1
+		         : (int)lround((double)i * (pw - 1) / (double)(n - 1));
 		x = v[i] < vmin ? vmin : v[i] > vmax ? vmax : v[i];
-		py = (ph - 1) - (int)lround((x - vmin) / (vmax - vmin) *
-		    (ph - 1));
+		py = (ph - 1) -
+		     (int)lround((x - vmin) / (vmax - vmin) * (ph - 1));
 		if (have)
 			braille_line(b, lx, ly, px, py);
 		else
@@ -399,7 +401,7 @@ braille_cell(const struct braille *b, int cx, int cy)
 char *
 braille_row(const struct braille *b, int cy, bool ascii)
 {
-	struct buf out = { 0 };
+	struct buf out = {0};
 	uint8_t m;
 	int cx;
 	char enc[4];
@@ -411,8 +413,10 @@ braille_row(const struct braille *b, int cy, bool ascii)
 			bool hi = (m & (0x01 | 0x08 | 0x02 | 0x10)) != 0;
 			bool lo = (m & (0x04 | 0x20 | 0x40 | 0x80)) != 0;
 
-			buf_putc(&out, hi && lo ? ':' : hi ? '\'' : lo ? '.' :
-			    ' ');
+			buf_putc(&out, hi && lo ? ':'
+			               : hi     ? '\''
+			               : lo     ? '.'
+			                        : ' ');
 			continue;
 		}
 		if (m == 0) {
@@ -431,7 +435,7 @@ braille_row(const struct braille *b, int cy, bool ascii)
 double
 axis_nice_max(double v)
 {
-	static const double steps[] = { 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
+	static const double steps[] = {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
 	double mag, f;
 	size_t i;
 

@@ -9,7 +9,7 @@
 #include "ui/ui.h"
 #include "util/util.h"
 
-#define C(x) ((x) & 0x1f)
+#define C(x) ((x)&0x1f)
 
 /*
  * Defaults.  A view-specific binding wins over a global one with the
@@ -17,65 +17,65 @@
  * (scale, rollback, promote, pause-resume) are run through ui->action.
  */
 static const struct key_binding key_defaults[] = {
-	{ 'q', "quit", NULL, "Quit" },
-	{ '?', "help", NULL, "Show this help" },
-	{ '1', "env-1", NULL, "Environment 1 (dev)" },
-	{ '2', "env-2", NULL, "Environment 2 (staging)" },
-	{ '3', "env-3", NULL, "Environment 3 (prod)" },
-	{ '\t', "env-next", NULL, "Next environment" },
-	{ KEY_BTAB, "env-prev", NULL, "Previous environment" },
-	{ ':', "command", NULL,
-	    "Command line (:alarms :logs api :env prod :cost :compare :q)" },
-	{ 'r', "refresh", NULL, "Refresh now" },
-	{ 'o', "overview", NULL, "Overview of the environment" },
-	{ 'c', "compare", NULL, "Compare dev, staging and prod" },
-	{ 'a', "alarms", NULL, "Alarms in every environment" },
-	{ 'L', "logs", NULL, "Logs of the selected service" },
-	{ '$', "cost", NULL, "Cost: month to date, forecast, budget" },
-	{ 't', "time-zone", NULL, "Toggle UTC / local time" },
-	{ 'T', "theme", NULL, "Next theme (dark, light, high-contrast)" },
-	{ C('l'), "redraw", NULL, "Redraw the whole screen" },
-	{ 27, "back", NULL, "Back to the previous view" },
-	{ 'k', "up", NULL, "Move up" },
-	{ KEY_UP, "up", NULL, "Move up" },
-	{ 'j', "down", NULL, "Move down" },
-	{ KEY_DOWN, "down", NULL, "Move down" },
-	{ 'h', "left", NULL, "Left / shorter chart window" },
-	{ KEY_LEFT, "left", NULL, "Left / shorter chart window" },
-	{ 'l', "right", NULL, "Right / longer chart window" },
-	{ KEY_RIGHT, "right", NULL, "Right / longer chart window" },
-	{ KEY_PPAGE, "page-up", NULL, "Page up" },
-	{ C('b'), "page-up", NULL, "Page up" },
-	{ KEY_NPAGE, "page-down", NULL, "Page down" },
-	{ C('f'), "page-down", NULL, "Page down" },
-	{ 'g', "top", NULL, "First line" },
-	{ KEY_HOME, "top", NULL, "First line" },
-	{ 'G', "bottom", NULL, "Last line" },
-	{ KEY_END, "bottom", NULL, "Last line" },
-	{ '\r', "select", NULL, "Open the selected service or alarm" },
-	{ '\n', "select", NULL, "Open the selected service or alarm" },
-	{ KEY_ENTER, "select", NULL, "Open the selected service or alarm" },
-	{ '/', "filter", "overview alarms compare", "Filter rows by name" },
+    {'q', "quit", NULL, "Quit"},
+    {'?', "help", NULL, "Show this help"},
+    {'1', "env-1", NULL, "Environment 1 (dev)"},
+    {'2', "env-2", NULL, "Environment 2 (staging)"},
+    {'3', "env-3", NULL, "Environment 3 (prod)"},
+    {'\t', "env-next", NULL, "Next environment"},
+    {KEY_BTAB, "env-prev", NULL, "Previous environment"},
+    {':', "command", NULL,
+     "Command line (:alarms :logs api :env prod :cost :compare :q)"},
+    {'r', "refresh", NULL, "Refresh now"},
+    {'o', "overview", NULL, "Overview of the environment"},
+    {'c', "compare", NULL, "Compare dev, staging and prod"},
+    {'a', "alarms", NULL, "Alarms in every environment"},
+    {'L', "logs", NULL, "Logs of the selected service"},
+    {'$', "cost", NULL, "Cost: month to date, forecast, budget"},
+    {'t', "time-zone", NULL, "Toggle UTC / local time"},
+    {'T', "theme", NULL, "Next theme (dark, light, high-contrast)"},
+    {C('l'), "redraw", NULL, "Redraw the whole screen"},
+    {27, "back", NULL, "Back to the previous view"},
+    {'k', "up", NULL, "Move up"},
+    {KEY_UP, "up", NULL, "Move up"},
+    {'j', "down", NULL, "Move down"},
+    {KEY_DOWN, "down", NULL, "Move down"},
+    {'h', "left", NULL, "Left / shorter chart window"},
+    {KEY_LEFT, "left", NULL, "Left / shorter chart window"},
+    {'l', "right", NULL, "Right / longer chart window"},
+    {KEY_RIGHT, "right", NULL, "Right / longer chart window"},
+    {KEY_PPAGE, "page-up", NULL, "Page up"},
+    {C('b'), "page-up", NULL, "Page up"},
+    {KEY_NPAGE, "page-down", NULL, "Page down"},
+    {C('f'), "page-down", NULL, "Page down"},
+    {'g', "top", NULL, "First line"},
+    {KEY_HOME, "top", NULL, "First line"},
+    {'G', "bottom", NULL, "Last line"},
+    {KEY_END, "bottom", NULL, "Last line"},
+    {'\r', "select", NULL, "Open the selected service or alarm"},
+    {'\n', "select", NULL, "Open the selected service or alarm"},
+    {KEY_ENTER, "select", NULL, "Open the selected service or alarm"},
+    {'/', "filter", "overview alarms compare", "Filter rows by name"},
 
-	{ '/', "search", "logs help service", "Search (highlights matches)" },
-	{ 'n', "search-next", "logs help", "Next match" },
-	{ 'N', "search-prev", "logs help", "Previous match" },
-	{ 'f', "follow", "logs", "Follow new lines (resume)" },
-	{ ' ', "pause", "logs", "Pause / resume following" },
-	{ '&', "server-filter", "logs",
-	    "Server-side filter pattern (FilterLogEvents)" },
-	{ 'w', "wrap", "logs help", "Toggle line wrapping" },
-	{ '[', "window-prev", "service", "Shorter chart window" },
-	{ ']', "window-next", "service", "Longer chart window" },
+    {'/', "search", "logs help service", "Search (highlights matches)"},
+    {'n', "search-next", "logs help", "Next match"},
+    {'N', "search-prev", "logs help", "Previous match"},
+    {'f', "follow", "logs", "Follow new lines (resume)"},
+    {' ', "pause", "logs", "Pause / resume following"},
+    {'&', "server-filter", "logs",
+     "Server-side filter pattern (FilterLogEvents)"},
+    {'w', "wrap", "logs help", "Toggle line wrapping"},
+    {'[', "window-prev", "service", "Shorter chart window"},
+    {']', "window-next", "service", "Longer chart window"},
 
-	{ 's', "scale", "overview service compare",
-	    "Scale: min/max instances, concurrency" },
-	{ '+', "scale-up", "overview service", "Raise the minimum by one" },
-	{ '-', "scale-down", "overview service", "Lower the minimum by one" },
-	{ 'p', "pause-resume", "overview service", "Pause or resume the service" },
-	{ 'R', "rollback", "overview service", "Roll back to an earlier image" },
-	{ 'P', "promote", "overview service compare",
-	    "Promote: deploy the lower environment's digest" },
+    {'s', "scale", "overview service compare",
+     "Scale: min/max instances, concurrency"},
+    {'+', "scale-up", "overview service", "Raise the minimum by one"},
+    {'-', "scale-down", "overview service", "Lower the minimum by one"},
+    {'p', "pause-resume", "overview service", "Pause or resume the service"},
+    {'R', "rollback", "overview service", "Roll back to an earlier image"},
+    {'P', "promote", "overview service compare",
+     "Promote: deploy the lower environment's digest"},
 };
 
 /* The table in effect; built by keys_init on the UI thread, read-only after. */
@@ -105,8 +105,9 @@ keys_init(struct ui *ui)
 	for (i = 0; i < cf->nkeys; i++) {
 		k = keys_parse(cf->keys[i].key);
 		if (k < 0) {
-			ui_message(ui, true, "config: [keys] %s: unknown key '%s'",
-			    cf->keys[i].name, cf->keys[i].key);
+			ui_message(ui, true,
+			           "config: [keys] %s: unknown key '%s'",
+			           cf->keys[i].name, cf->keys[i].key);
 			continue;
 		}
 		found = false;
@@ -118,8 +119,9 @@ keys_init(struct ui *ui)
 			found = true;
 		}
 		if (!found)
-			ui_message(ui, true, "config: [keys] unknown action '%s'",
-			    cf->keys[i].name);
+			ui_message(ui, true,
+			           "config: [keys] unknown action '%s'",
+			           cf->keys[i].name);
 	}
 }
 
@@ -179,12 +181,15 @@ static const struct {
 	int key;
 	const char *name;
 } named[] = {
-	{ '\t', "Tab" }, { '\r', "Enter" }, { '\n', "Enter" },
-	{ KEY_ENTER, "Enter" }, { 27, "Esc" }, { ' ', "Space" },
-	{ KEY_UP, "Up" }, { KEY_DOWN, "Down" }, { KEY_LEFT, "Left" },
-	{ KEY_RIGHT, "Right" }, { KEY_PPAGE, "PgUp" }, { KEY_NPAGE, "PgDn" },
-	{ KEY_HOME, "Home" }, { KEY_END, "End" }, { KEY_BTAB, "S-Tab" },
-	{ KEY_BACKSPACE, "BSpace" }, { KEY_DC, "Delete" }, { KEY_IC, "Insert" },
+    {'\t', "Tab"},       {'\r', "Enter"},
+    {'\n', "Enter"},     {KEY_ENTER, "Enter"},
+    {27, "Esc"},         {' ', "Space"},
+    {KEY_UP, "Up"},      {KEY_DOWN, "Down"},
+    {KEY_LEFT, "Left"},  {KEY_RIGHT, "Right"},
+    {KEY_PPAGE, "PgUp"}, {KEY_NPAGE, "PgDn"},
+    {KEY_HOME, "Home"},  {KEY_END, "End"},
+    {KEY_BTAB, "S-Tab"}, {KEY_BACKSPACE, "BSpace"},
+    {KEY_DC, "Delete"},  {KEY_IC, "Insert"},
 };
 
 const char *

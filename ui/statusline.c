@@ -55,8 +55,9 @@ env_stale(struct ui *ui, int *nstale, int64_t *oldest)
 		}
 		if (s != NULL && s->error != NULL) {
 			(*nstale)++;
-			snprintf(why, sizeof why, "%s", s->error_short != NULL ?
-			    s->error_short : "error");
+			snprintf(why, sizeof why, "%s",
+			         s->error_short != NULL ? s->error_short
+			                                : "error");
 			r = why;
 		}
 		snapshot_unref(s);
@@ -80,27 +81,27 @@ statusline_draw(struct ui *ui, int y)
 	ui_fill(ui, y, 0, w, UC_STATUS);
 	if (ui->message != NULL && mono_ms() < ui->message_until) {
 		ui_put(ui, y, 1, w - 2, ui->message_bad ? UC_BAD : UC_STATUS,
-		    ui->message);
+		       ui->message);
 		return;
 	}
 	snprintf(left, sizeof left, " %s%s%s ", ui_env_name(ui, ui->env),
-	    ui->wallboard ? " WALLBOARD" : "",
-	    ui->read_only ? " READ-ONLY" : "");
+	         ui->wallboard ? " WALLBOARD" : "",
+	         ui->read_only ? " READ-ONLY" : "");
 	x = ui_put(ui, y, 0, w, UC_TAB_ACTIVE, left);
 
 	aws_usage_get(&u);
 	snprintf(mid, sizeof mid, " API %llu calls  est. %s",
-	    (unsigned long long)u.calls, fmt_money(u.dollars, "USD", money,
-	    sizeof money));
+	         (unsigned long long)u.calls,
+	         fmt_money(u.dollars, "USD", money, sizeof money));
 	if (u.dollars > 0 && u.dollars < 0.01)
 		snprintf(mid, sizeof mid, " API %llu calls  est. $%.4f",
-		    (unsigned long long)u.calls, u.dollars);
+		         (unsigned long long)u.calls, u.dollars);
 	if (u.errors > 0)
 		snprintf(mid + strlen(mid), sizeof mid - strlen(mid),
-		    "  %llu errors", (unsigned long long)u.errors);
+		         "  %llu errors", (unsigned long long)u.errors);
 	if (u.throttles > 0)
 		snprintf(mid + strlen(mid), sizeof mid - strlen(mid),
-		    " (%llu throttled)", (unsigned long long)u.throttles);
+		         " (%llu throttled)", (unsigned long long)u.throttles);
 	x += ui_put(ui, y, x, w - x, UC_STATUS, mid);
 
 	why = env_stale(ui, &nstale, &oldest);

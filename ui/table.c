@@ -33,7 +33,7 @@ table_layout(struct table_col *cols, size_t n, int w)
 			    (worst == n || cols[i].drop > cols[worst].drop))
 				worst = i;
 		if (worst == n)
-			break;	/* nothing left to drop: clip */
+			break; /* nothing left to drop: clip */
 		cols[worst].x = -1;
 	}
 	extra = w > total ? w - total : 0;
@@ -50,7 +50,7 @@ table_layout(struct table_col *cols, size_t n, int w)
 
 void
 table_header(struct ui *ui, int y, int x, const struct table_col *cols,
-    size_t n, int w)
+             size_t n, int w)
 {
 	size_t i;
 
@@ -58,12 +58,12 @@ table_header(struct ui *ui, int y, int x, const struct table_col *cols,
 	for (i = 0; i < n; i++)
 		if (cols[i].x >= 0)
 			ui_put_cell(ui, y, x + cols[i].x, cols[i].w, UC_HEADER,
-			    cols[i].title, cols[i].right);
+			            cols[i].title, cols[i].right);
 }
 
 void
 table_cell(struct ui *ui, int y, int x, const struct table_col *col,
-    enum ui_color c, const char *s)
+           enum ui_color c, const char *s)
 {
 	if (col->x < 0)
 		return;

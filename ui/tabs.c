@@ -13,8 +13,8 @@
 
 /* Click targets of the last drawn tab bar (UI thread only). */
 static struct tab_hit {
-	int x0, x1;		/* [x0, x1) */
-	int env;		/* -1 for a view tab */
+	int x0, x1; /* [x0, x1) */
+	int env;    /* -1 for a view tab */
 	const struct view *view;
 } hits[MAX_HITS];
 static size_t nhits;
@@ -23,7 +23,7 @@ static void
 add_hit(int x0, int x1, int env, const struct view *v)
 {
 	if (nhits < MAX_HITS)
-		hits[nhits++] = (struct tab_hit){ x0, x1, env, v };
+		hits[nhits++] = (struct tab_hit){x0, x1, env, v};
 }
 
 void
@@ -43,7 +43,7 @@ tabs_draw(struct ui *ui, int y)
 	for (i = 0; i < ui->nenv; i++) {
 		active = i == ui->env;
 		snprintf(label, sizeof label, " %d %s ", i + 1,
-		    ui_env_name(ui, i));
+		         ui_env_name(ui, i));
 		tw = text_width(label);
 		if (x + tw + 2 > w)
 			break;

@@ -14,68 +14,68 @@
 /* A colour role in a theme: 24-bit colours, -1 = terminal default. */
 struct role_style {
 	int fg, bg;
-	int attr;		/* A_BOLD etc. added on top of the pair */
-	int mono;		/* attributes used without colour */
+	int attr; /* A_BOLD etc. added on top of the pair */
+	int mono; /* attributes used without colour */
 };
 
 #define DEF (-1)
 
 static const struct role_style theme_dark[UC_COUNT] = {
-	[UC_NORMAL] = { DEF, DEF, 0, 0 },
-	[UC_DIM] = { 0x808080, DEF, 0, A_DIM },
-	[UC_OK] = { 0x5fd75f, DEF, 0, 0 },
-	[UC_WARN] = { 0xffd75f, DEF, 0, A_UNDERLINE },
-	[UC_BAD] = { 0xff5f5f, DEF, A_BOLD, A_BOLD | A_REVERSE },
-	[UC_ACCENT] = { 0x5fafd7, DEF, 0, A_BOLD },
-	[UC_HEADER] = { 0x87afd7, DEF, A_BOLD, A_BOLD | A_UNDERLINE },
-	[UC_TAB] = { 0xbcbcbc, 0x303030, 0, 0 },
-	[UC_TAB_ACTIVE] = { 0x000000, 0x5fafd7, A_BOLD, A_REVERSE | A_BOLD },
-	[UC_STATUS] = { 0xd0d0d0, 0x262626, 0, A_REVERSE },
-	[UC_SELECT] = { 0xffffff, 0x005f87, 0, A_REVERSE },
-	[UC_MATCH] = { 0x000000, 0xffd75f, 0, A_REVERSE | A_BOLD },
-	[UC_MARKER] = { 0xd787ff, DEF, A_BOLD, A_BOLD },
-	[UC_CHART] = { 0x5fafd7, DEF, 0, 0 },
+    [UC_NORMAL] = {DEF, DEF, 0, 0},
+    [UC_DIM] = {0x808080, DEF, 0, A_DIM},
+    [UC_OK] = {0x5fd75f, DEF, 0, 0},
+    [UC_WARN] = {0xffd75f, DEF, 0, A_UNDERLINE},
+    [UC_BAD] = {0xff5f5f, DEF, A_BOLD, A_BOLD | A_REVERSE},
+    [UC_ACCENT] = {0x5fafd7, DEF, 0, A_BOLD},
+    [UC_HEADER] = {0x87afd7, DEF, A_BOLD, A_BOLD | A_UNDERLINE},
+    [UC_TAB] = {0xbcbcbc, 0x303030, 0, 0},
+    [UC_TAB_ACTIVE] = {0x000000, 0x5fafd7, A_BOLD, A_REVERSE | A_BOLD},
+    [UC_STATUS] = {0xd0d0d0, 0x262626, 0, A_REVERSE},
+    [UC_SELECT] = {0xffffff, 0x005f87, 0, A_REVERSE},
+    [UC_MATCH] = {0x000000, 0xffd75f, 0, A_REVERSE | A_BOLD},
+    [UC_MARKER] = {0xd787ff, DEF, A_BOLD, A_BOLD},
+    [UC_CHART] = {0x5fafd7, DEF, 0, 0},
 };
 
 static const struct role_style theme_light[UC_COUNT] = {
-	[UC_NORMAL] = { DEF, DEF, 0, 0 },
-	[UC_DIM] = { 0x808080, DEF, 0, A_DIM },
-	[UC_OK] = { 0x008700, DEF, 0, 0 },
-	[UC_WARN] = { 0xaf5f00, DEF, A_BOLD, A_UNDERLINE },
-	[UC_BAD] = { 0xd70000, DEF, A_BOLD, A_BOLD | A_REVERSE },
-	[UC_ACCENT] = { 0x005faf, DEF, 0, A_BOLD },
-	[UC_HEADER] = { 0x005f87, DEF, A_BOLD, A_BOLD | A_UNDERLINE },
-	[UC_TAB] = { 0x303030, 0xd0d0d0, 0, 0 },
-	[UC_TAB_ACTIVE] = { 0xffffff, 0x005faf, A_BOLD, A_REVERSE | A_BOLD },
-	[UC_STATUS] = { 0x262626, 0xdadada, 0, A_REVERSE },
-	[UC_SELECT] = { 0x000000, 0xafd7ff, 0, A_REVERSE },
-	[UC_MATCH] = { 0x000000, 0xffd700, 0, A_REVERSE | A_BOLD },
-	[UC_MARKER] = { 0x8700af, DEF, A_BOLD, A_BOLD },
-	[UC_CHART] = { 0x005faf, DEF, 0, 0 },
+    [UC_NORMAL] = {DEF, DEF, 0, 0},
+    [UC_DIM] = {0x808080, DEF, 0, A_DIM},
+    [UC_OK] = {0x008700, DEF, 0, 0},
+    [UC_WARN] = {0xaf5f00, DEF, A_BOLD, A_UNDERLINE},
+    [UC_BAD] = {0xd70000, DEF, A_BOLD, A_BOLD | A_REVERSE},
+    [UC_ACCENT] = {0x005faf, DEF, 0, A_BOLD},
+    [UC_HEADER] = {0x005f87, DEF, A_BOLD, A_BOLD | A_UNDERLINE},
+    [UC_TAB] = {0x303030, 0xd0d0d0, 0, 0},
+    [UC_TAB_ACTIVE] = {0xffffff, 0x005faf, A_BOLD, A_REVERSE | A_BOLD},
+    [UC_STATUS] = {0x262626, 0xdadada, 0, A_REVERSE},
+    [UC_SELECT] = {0x000000, 0xafd7ff, 0, A_REVERSE},
+    [UC_MATCH] = {0x000000, 0xffd700, 0, A_REVERSE | A_BOLD},
+    [UC_MARKER] = {0x8700af, DEF, A_BOLD, A_BOLD},
+    [UC_CHART] = {0x005faf, DEF, 0, 0},
 };
 
 static const struct role_style theme_contrast[UC_COUNT] = {
-	[UC_NORMAL] = { 0xffffff, 0x000000, 0, 0 },
-	[UC_DIM] = { 0xbcbcbc, 0x000000, 0, A_DIM },
-	[UC_OK] = { 0x00ff00, 0x000000, A_BOLD, A_BOLD },
-	[UC_WARN] = { 0xffff00, 0x000000, A_BOLD, A_UNDERLINE | A_BOLD },
-	[UC_BAD] = { 0xffffff, 0xd70000, A_BOLD, A_BOLD | A_REVERSE },
-	[UC_ACCENT] = { 0x00ffff, 0x000000, A_BOLD, A_BOLD },
-	[UC_HEADER] = { 0xffffff, 0x000000, A_BOLD | A_UNDERLINE,
-	    A_BOLD | A_UNDERLINE },
-	[UC_TAB] = { 0xffffff, 0x000000, 0, 0 },
-	[UC_TAB_ACTIVE] = { 0x000000, 0xffff00, A_BOLD, A_REVERSE | A_BOLD },
-	[UC_STATUS] = { 0x000000, 0xffffff, 0, A_REVERSE },
-	[UC_SELECT] = { 0x000000, 0x00ffff, A_BOLD, A_REVERSE | A_BOLD },
-	[UC_MATCH] = { 0x000000, 0xff00ff, A_BOLD, A_REVERSE | A_BOLD },
-	[UC_MARKER] = { 0xff00ff, 0x000000, A_BOLD, A_BOLD },
-	[UC_CHART] = { 0x00ffff, 0x000000, A_BOLD, 0 },
+    [UC_NORMAL] = {0xffffff, 0x000000, 0, 0},
+    [UC_DIM] = {0xbcbcbc, 0x000000, 0, A_DIM},
+    [UC_OK] = {0x00ff00, 0x000000, A_BOLD, A_BOLD},
+    [UC_WARN] = {0xffff00, 0x000000, A_BOLD, A_UNDERLINE | A_BOLD},
+    [UC_BAD] = {0xffffff, 0xd70000, A_BOLD, A_BOLD | A_REVERSE},
+    [UC_ACCENT] = {0x00ffff, 0x000000, A_BOLD, A_BOLD},
+    [UC_HEADER] = {0xffffff, 0x000000, A_BOLD | A_UNDERLINE,
+                   A_BOLD | A_UNDERLINE},
+    [UC_TAB] = {0xffffff, 0x000000, 0, 0},
+    [UC_TAB_ACTIVE] = {0x000000, 0xffff00, A_BOLD, A_REVERSE | A_BOLD},
+    [UC_STATUS] = {0x000000, 0xffffff, 0, A_REVERSE},
+    [UC_SELECT] = {0x000000, 0x00ffff, A_BOLD, A_REVERSE | A_BOLD},
+    [UC_MATCH] = {0x000000, 0xff00ff, A_BOLD, A_REVERSE | A_BOLD},
+    [UC_MARKER] = {0xff00ff, 0x000000, A_BOLD, A_BOLD},
+    [UC_CHART] = {0x00ffff, 0x000000, A_BOLD, 0},
 };
 
 /* Attributes per role, filled by term_set_theme; read by ui_attr. */
 static int role_attr[UC_COUNT];
 static bool curses_up;
-static SCREEN *screen;		/* from newterm; freed by term_end */
+static SCREEN *screen; /* from newterm; freed by term_end */
 
 static const struct role_style *
 theme_styles(enum ui_theme t)
@@ -119,8 +119,8 @@ term_theme_name(enum ui_theme t)
 int
 term_rgb_to_256(int r, int g, int b)
 {
-	static const int levels[6] = { 0, 95, 135, 175, 215, 255 };
-	int ci[3], in[3] = { r, g, b }, i, j, best, d, bd, cube, gray, gv;
+	static const int levels[6] = {0, 95, 135, 175, 215, 255};
+	int ci[3], in[3] = {r, g, b}, i, j, best, d, bd, cube, gray, gv;
 	long dc, dg;
 
 	for (i = 0; i < 3; i++) {
@@ -143,7 +143,7 @@ term_rgb_to_256(int r, int g, int b)
 	gray = gv < 8 ? 0 : gv > 238 ? 23 : (gv - 8) / 10;
 	gv = 8 + 10 * gray;
 	dg = (long)(r - gv) * (r - gv) + (long)(g - gv) * (g - gv) +
-	    (long)(b - gv) * (b - gv);
+	     (long)(b - gv) * (b - gv);
 	return dg < dc ? 232 + gray : cube;
 }
 
@@ -169,7 +169,7 @@ want_truecolor(void)
 	const char *ct = getenv("COLORTERM");
 
 	return ct != NULL && (strcasecmp(ct, "truecolor") == 0 ||
-	    strcasecmp(ct, "24bit") == 0);
+	                      strcasecmp(ct, "24bit") == 0);
 }
 
 /*
@@ -192,7 +192,7 @@ colour_number(int rgb, int *slot)
 		int n = 16 + (*slot)++;
 
 		if (init_extended_color(n, r * 1000 / 255, g * 1000 / 255,
-		    b * 1000 / 255) == OK)
+		                        b * 1000 / 255) == OK)
 			return n;
 	}
 	if (COLORS >= 256)
@@ -244,10 +244,11 @@ term_init(struct ui *ui, char **cause)
 	const char *cs = nl_langinfo(CODESET), *nc = getenv("NO_COLOR");
 
 	ui->ascii = cs == NULL || (strcasecmp(cs, "UTF-8") != 0 &&
-	    strcasecmp(cs, "utf8") != 0);
+	                           strcasecmp(cs, "utf8") != 0);
 	text_set_ascii(ui->ascii);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		*cause = xstrdup("standard input and output must be a terminal");
+		*cause =
+		    xstrdup("standard input and output must be a terminal");
 		return -1;
 	}
 	if (getenv("ESCDELAY") == NULL)
@@ -257,8 +258,8 @@ term_init(struct ui *ui, char **cause)
 		const char *term = getenv("TERM");
 
 		*cause = xasprintf("cannot use terminal type '%s' (no terminfo "
-		    "entry?); try TERM=xterm-256color", term != NULL ? term :
-		    "(unset)");
+		                   "entry?); try TERM=xterm-256color",
+		                   term != NULL ? term : "(unset)");
 		return -1;
 	}
 	set_term(screen);
@@ -279,7 +280,8 @@ term_init(struct ui *ui, char **cause)
 	term_set_theme(ui, ui->theme);
 	if (ui->mouse) {
 		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
-		    BUTTON5_PRESSED, NULL);
+		              BUTTON5_PRESSED,
+		          NULL);
 		mouseinterval(0);
 	}
 	getmaxyx(stdscr, ui->rows, ui->cols);

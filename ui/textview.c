@@ -35,10 +35,10 @@ textview_add(struct textview *tv, enum ui_color c, const char *fmt, ...)
 	va_end(ap);
 	if (tv->n == tv->cap) {
 		tv->cap = tv->cap ? tv->cap * 2 : 32;
-		tv->lines = xreallocarray(tv->lines, tv->cap,
-		    sizeof *tv->lines);
-		tv->colors = xreallocarray(tv->colors, tv->cap,
-		    sizeof *tv->colors);
+		tv->lines =
+		    xreallocarray(tv->lines, tv->cap, sizeof *tv->lines);
+		tv->colors =
+		    xreallocarray(tv->colors, tv->cap, sizeof *tv->colors);
 	}
 	tv->lines[tv->n] = s;
 	tv->colors[tv->n] = c;
@@ -60,14 +60,15 @@ textview_draw(struct ui *ui, struct textview *tv, int y, int x, int h, int w)
 		p = tv->lines[i];
 		if (!tv->wrap) {
 			ui_put_highlight(ui, y + row++, x, w, tv->colors[i], p,
-			    tv->search);
+			                 tv->search);
 			continue;
 		}
 		do {
 			n = text_prefix(p, w, &used);
 			if (n == 0 && *p != '\0')
-				n = 1;	/* never loop on a too-wide char */
-			/* Break after the last space when a word would split. */
+				n = 1; /* never loop on a too-wide char */
+			/* Break after the last space when a word would split.
+			 */
 			if (p[n] != '\0' && p[n] != ' ') {
 				size_t k = n;
 
@@ -78,7 +79,7 @@ textview_draw(struct ui *ui, struct textview *tv, int y, int x, int h, int w)
 			}
 			part = xstrndup(p, n);
 			ui_put_highlight(ui, y + row++, x, w, tv->colors[i],
-			    part, tv->search);
+			                 part, tv->search);
 			free(part);
 			p += n;
 		} while (*p != '\0' && row < h);

@@ -20,19 +20,19 @@ struct ui;
 /* Colour roles; the theme maps each to a colour pair and attributes. */
 enum ui_color {
 	UC_NORMAL,
-	UC_DIM,			/* stale data, secondary text */
-	UC_OK,			/* healthy: green */
-	UC_WARN,		/* warning: yellow */
-	UC_BAD,			/* firing, 5xx, failed: red */
-	UC_ACCENT,		/* headings, names */
-	UC_HEADER,		/* table column headers */
+	UC_DIM,    /* stale data, secondary text */
+	UC_OK,     /* healthy: green */
+	UC_WARN,   /* warning: yellow */
+	UC_BAD,    /* firing, 5xx, failed: red */
+	UC_ACCENT, /* headings, names */
+	UC_HEADER, /* table column headers */
 	UC_TAB,
 	UC_TAB_ACTIVE,
-	UC_STATUS,		/* the bottom status line */
-	UC_SELECT,		/* selected row */
-	UC_MATCH,		/* search hit */
-	UC_MARKER,		/* deployment markers on charts */
-	UC_CHART,		/* chart lines */
+	UC_STATUS, /* the bottom status line */
+	UC_SELECT, /* selected row */
+	UC_MATCH,  /* search hit */
+	UC_MARKER, /* deployment markers on charts */
+	UC_CHART,  /* chart lines */
 	UC_COUNT
 };
 
@@ -40,8 +40,19 @@ enum ui_theme { THEME_DARK, THEME_LIGHT, THEME_HIGH_CONTRAST };
 
 /* Glyphs with an ASCII fallback (ui_glyph). */
 enum ui_glyph {
-	G_HLINE, G_VLINE, G_BULLET, G_UP, G_DOWN, G_ELLIPSIS, G_MARK,
-	G_BLOCK, G_SHADE, G_DOT, G_ARROW, G_VBAR, G_COUNT
+	G_HLINE,
+	G_VLINE,
+	G_BULLET,
+	G_UP,
+	G_DOWN,
+	G_ELLIPSIS,
+	G_MARK,
+	G_BLOCK,
+	G_SHADE,
+	G_DOT,
+	G_ARROW,
+	G_VBAR,
+	G_COUNT
 };
 
 /* A one-line prompt on the bottom row (":" command, "/" filter, ...). */
@@ -50,7 +61,8 @@ struct ui_prompt {
 	char label[32];
 	char text[256];
 	size_t len;
-	/* Called with the text on Enter, NULL on Esc.  May open a new prompt. */
+	/* Called with the text on Enter, NULL on Esc.  May open a new prompt.
+	 */
 	void (*done)(struct ui *ui, const char *text);
 };
 
@@ -62,36 +74,36 @@ struct ui {
 	struct config *cf;
 	struct store *st;
 	struct logstore *ls;
-	struct poller *poller;	/* NULL in tests */
+	struct poller *poller; /* NULL in tests */
 	int nenv;
-	int env;		/* environment on screen */
+	int env; /* environment on screen */
 
 	const struct view *view;
 	const struct view *prev_view;
 
-	bool read_only;		/* --read-only or wallboard */
+	bool read_only; /* --read-only or wallboard */
 	bool wallboard;
-	bool ascii;		/* non-UTF-8 locale: ASCII glyphs */
-	bool color;		/* false with NO_COLOR or no colour terminal */
+	bool ascii; /* non-UTF-8 locale: ASCII glyphs */
+	bool color; /* false with NO_COLOR or no colour terminal */
 	bool mouse;
-	bool utc;		/* timestamps in UTC (default) or local */
+	bool utc; /* timestamps in UTC (default) or local */
 	enum ui_theme theme;
 
 	int rows, cols;
-	int64_t now_ms;		/* wall clock of this frame */
+	int64_t now_ms; /* wall clock of this frame */
 
-	char *role;		/* selected service role (detail, logs, actions) */
+	char *role; /* selected service role (detail, logs, actions) */
 
-	char *message;		/* transient message on the status line */
+	char *message; /* transient message on the status line */
 	bool message_bad;
-	int64_t message_until;	/* mono ms */
+	int64_t message_until; /* mono ms */
 
 	struct ui_prompt prompt;
-	struct dialog *dialog;	/* modal, drawn on top; owned */
+	struct dialog *dialog; /* modal, drawn on top; owned */
 
 	bool quit;
-	bool dirty;		/* redraw on the next loop turn */
-	int mouse_y, mouse_x;	/* last click, for views' KEY_MOUSE */
+	bool dirty;           /* redraw on the next loop turn */
+	int mouse_y, mouse_x; /* last click, for views' KEY_MOUSE */
 
 	/*
 	 * Actions (scale, rollback, promote, ...) are run by this hook,
@@ -114,7 +126,7 @@ void term_end(void);
 void term_resize(struct ui *ui);
 /* Apply a theme (colours are re-initialised). */
 void term_set_theme(struct ui *ui, enum ui_theme t);
-int term_theme_parse(const char *name);	/* -1 when unknown */
+int term_theme_parse(const char *name); /* -1 when unknown */
 const char *term_theme_name(enum ui_theme t);
 /* Nearest xterm-256 colour index to an RGB value. */
 int term_rgb_to_256(int r, int g, int b);
@@ -129,36 +141,35 @@ const char *ui_glyph(const struct ui *ui, enum ui_glyph g);
  * Cuts by columns; in ASCII mode non-ASCII characters are replaced.
  * Returns the number of columns written.
  */
-int ui_put(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const char *s);
+int ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s);
 int ui_putf(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+            const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Right-align s within [x, x + w). */
 int ui_put_right(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const char *s);
+                 const char *s);
 /* Print s cut to w with an ellipsis and pad with spaces to w. */
 void ui_put_cell(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const char *s, bool right);
+                 const char *s, bool right);
 void ui_fill(struct ui *ui, int y, int x, int w, enum ui_color c);
 void ui_hline(struct ui *ui, int y, int x, int w, enum ui_color c);
 /* Print s with every case-insensitive occurrence of hl in UC_MATCH. */
 int ui_put_highlight(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const char *s, const char *hl);
+                     const char *s, const char *hl);
 /* Transient message on the status line (5 s). */
 void ui_message(struct ui *ui, bool bad, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /*
  * Age of a snapshot for a pane header: "12s ago", "loading",
  * "stale: throttled (3m ago)"; *c receives the colour to use.
  */
-void ui_snapshot_age(const struct ui *ui, const struct snapshot *s,
-    char *out, size_t size, enum ui_color *c);
+void ui_snapshot_age(const struct ui *ui, const struct snapshot *s, char *out,
+                     size_t size, enum ui_color *c);
 /* Pane header: title at the left, data age at the right, a rule below. */
 void ui_pane_header(struct ui *ui, int y, int x, int w, const char *title,
-    const struct snapshot *s);
+                    const struct snapshot *s);
 /* "HH:MM:SS" of epoch ms in UTC or local time per ui->utc. */
 void ui_clock(const struct ui *ui, int64_t ms, bool millis, char *out,
-    size_t size);
+              size_t size);
 /* Colour for a service status / alarm state / value against thresholds. */
 enum ui_color ui_status_color(const char *status);
 enum ui_color ui_alarm_color(const char *state);
@@ -182,21 +193,21 @@ void statusline_draw(struct ui *ui, int y);
 
 struct table_col {
 	const char *title;
-	int width;		/* minimum width; the flex column takes the rest */
-	bool right;		/* right-aligned (numbers) */
-	bool flex;		/* takes leftover space (at most one) */
-	int drop;		/* dropped first when narrow: higher drops first, 0 never */
-	int x;			/* computed by table_layout; -1 = hidden */
-	int w;			/* computed width */
+	int width;  /* minimum width; the flex column takes the rest */
+	bool right; /* right-aligned (numbers) */
+	bool flex;  /* takes leftover space (at most one) */
+	int drop;   /* dropped first when narrow: higher drops first, 0 never */
+	int x;      /* computed by table_layout; -1 = hidden */
+	int w;      /* computed width */
 };
 
 /* Lay out columns in w columns (1-space gaps); returns the columns used. */
 int table_layout(struct table_col *cols, size_t n, int w);
 void table_header(struct ui *ui, int y, int x, const struct table_col *cols,
-    size_t n, int w);
+                  size_t n, int w);
 /* One cell; nothing when the column is hidden. */
 void table_cell(struct ui *ui, int y, int x, const struct table_col *col,
-    enum ui_color c, const char *s);
+                enum ui_color c, const char *s);
 /* Keep sel visible in a list of n rows shown h at a time. */
 void table_scroll(size_t *top, size_t sel, size_t n, int h);
 /* Move a selection by an action name ("up", "down", "page-down", ...). */
@@ -206,20 +217,20 @@ bool table_move(size_t *sel, size_t n, int page, const char *action);
 
 /* Draw a sparkline; max 0 = automatic, floor from spark_floor(). */
 void ui_sparkline(struct ui *ui, int y, int x, int w, enum ui_color c,
-    const struct series *s, double max);
+                  const struct series *s, double max);
 
 struct chart_marker {
-	int64_t t;		/* epoch seconds */
+	int64_t t; /* epoch seconds */
 	enum ui_color color;
 };
 
 struct chart {
 	const char *title;
 	const struct series *s;
-	int64_t start, end;	/* time range, epoch seconds */
+	int64_t start, end; /* time range, epoch seconds */
 	/* Value formatter for axis labels (fmt_num, fmt_ms, fmt_pct). */
 	char *(*fmt)(double, char *, size_t);
-	double max;		/* 0 = automatic */
+	double max; /* 0 = automatic */
 	enum ui_color color;
 	const struct chart_marker *markers;
 	size_t nmarkers;
@@ -227,24 +238,24 @@ struct chart {
 
 /* A braille line chart with a y axis, time axis and markers. */
 void chart_draw(struct ui *ui, int y, int x, int h, int w,
-    const struct chart *c);
+                const struct chart *c);
 
 /* ---- textview.c -------------------------------------------------------- */
 
 struct textview {
-	char **lines;		/* sanitized text, owned */
+	char **lines; /* sanitized text, owned */
 	enum ui_color *colors;
 	size_t n, cap;
-	size_t top;		/* first line (or first wrapped row) shown */
+	size_t top; /* first line (or first wrapped row) shown */
 	bool wrap;
-	char *search;		/* highlight, owned; NULL = none */
+	char *search; /* highlight, owned; NULL = none */
 };
 
 void textview_clear(struct textview *tv);
 void textview_add(struct textview *tv, enum ui_color c, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void textview_draw(struct ui *ui, struct textview *tv, int y, int x, int h,
-    int w);
+                   int w);
 /* Scrolling and n/N search by action name; returns VIEW_* flags. */
 int textview_key(struct textview *tv, const char *action, int h);
 
@@ -255,22 +266,22 @@ int textview_key(struct textview *tv, const char *action, int h);
  * the dialog, false to keep it open (after dialog_set_error).
  */
 typedef bool (*dialog_done_fn)(struct ui *ui, struct dialog *d, bool ok,
-    void *arg);
+                               void *arg);
 
 struct dialog *dialog_new(const char *title);
-void dialog_free(struct dialog *d);	/* NULL is a no-op */
+void dialog_free(struct dialog *d); /* NULL is a no-op */
 /* Body text, one line per call (sanitized by the caller). */
 void dialog_add_line(struct dialog *d, enum ui_color c, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* A text field; numeric fields accept digits only.  Returns its index. */
 int dialog_add_field(struct dialog *d, const char *label, const char *value,
-    bool numeric);
+                     bool numeric);
 /* Confirmation requires typing this word exactly (prod: the env name). */
 void dialog_require_text(struct dialog *d, const char *word);
 void dialog_set_done(struct dialog *d, dialog_done_fn fn, void *arg);
 const char *dialog_field(const struct dialog *d, int i);
 void dialog_set_error(struct dialog *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Show d (the UI takes ownership; a previous dialog is freed). */
 void ui_dialog_open(struct ui *ui, struct dialog *d);
 void ui_dialog_close(struct ui *ui);
@@ -310,7 +321,7 @@ bool keys_applies(const struct key_binding *k, const char *view);
 /* ---- prompt (console.c) --------------------------------------------- */
 
 void ui_prompt_open(struct ui *ui, const char *label, const char *initial,
-    void (*done)(struct ui *, const char *));
+                    void (*done)(struct ui *, const char *));
 /* Run a ":" command line ("alarms", "logs api", "env prod", "q"). */
 void ui_command(struct ui *ui, const char *line);
 /* Switch environment (polling focus follows). */

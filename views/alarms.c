@@ -21,9 +21,9 @@ static struct {
 	size_t nrows;
 	char *filter;
 	int first_row_y, list_h;
-	int sel_env;		/* environment and name of the selected alarm */
+	int sel_env; /* environment and name of the selected alarm */
 	char *sel_name;
-} av = { .sel_env = -1 };
+} av = {.sel_env = -1};
 
 struct arow {
 	int env;
@@ -33,11 +33,11 @@ struct arow {
 enum { A_STATE, A_ENV, A_NAME, A_SINCE, A_REASON, A_NCOLS };
 
 static const struct table_col cols_default[A_NCOLS] = {
-	[A_STATE] = { "STATE", 6, false, false, 0, 0, 0 },
-	[A_ENV] = { "ENV", 8, false, false, 0, 0, 0 },
-	[A_NAME] = { "ALARM", 30, false, false, 0, 0, 0 },
-	[A_SINCE] = { "SINCE", 8, true, false, 1, 0, 0 },
-	[A_REASON] = { "REASON", 10, false, true, 2, 0, 0 },
+    [A_STATE] = {"STATE", 6, false, false, 0, 0, 0},
+    [A_ENV] = {"ENV", 8, false, false, 0, 0, 0},
+    [A_NAME] = {"ALARM", 30, false, false, 0, 0, 0},
+    [A_SINCE] = {"SINCE", 8, true, false, 1, 0, 0},
+    [A_REASON] = {"REASON", 10, false, true, 2, 0, 0},
 };
 
 static int
@@ -60,8 +60,8 @@ arow_cmp(const void *pa, const void *pb)
 		return d;
 	if (a->env != b->env)
 		return a->env - b->env;
-	return strcmp(a->a->name ? a->a->name : "", b->a->name ? b->a->name :
-	    "");
+	return strcmp(a->a->name ? a->a->name : "",
+	              b->a->name ? b->a->name : "");
 }
 
 static void
@@ -79,24 +79,26 @@ alarms_close(struct ui *ui)
 static void
 draw_detail(struct ui *ui, int y, int x, int h, int w, const struct arow *r)
 {
-	struct textview tv = { 0 };
+	struct textview tv = {0};
 	char when[32];
 	size_t i;
 
 	tv.wrap = true;
 	ui_hline(ui, y, x, w, UC_DIM);
 	ui_putf(ui, y, x + 2, w - 4, UC_ACCENT, " %s / %s ",
-	    ui_env_name(ui, r->env), r->a->name ? r->a->name : "");
+	        ui_env_name(ui, r->env), r->a->name ? r->a->name : "");
 	textview_add(&tv, ui_alarm_color(r->a->state), "%s  %s",
-	    r->a->state ? r->a->state : "-", r->a->metric ? r->a->metric : "");
+	             r->a->state ? r->a->state : "-",
+	             r->a->metric ? r->a->metric : "");
 	textview_add(&tv, UC_NORMAL, "%s", r->a->reason ? r->a->reason : "");
 	if (r->a->nhist > 0)
 		textview_add(&tv, UC_ACCENT, "history");
 	for (i = 0; i < r->a->nhist; i++) {
 		ui_clock(ui, r->a->hist[i].when * 1000, false, when,
-		    sizeof when);
+		         sizeof when);
 		textview_add(&tv, UC_DIM, "  %s  %s", when,
-		    r->a->hist[i].summary ? r->a->hist[i].summary : "");
+		             r->a->hist[i].summary ? r->a->hist[i].summary
+		                                   : "");
 	}
 	textview_draw(ui, &tv, y + 1, x, h - 1, w);
 	textview_clear(&tv);
@@ -123,8 +125,9 @@ alarms_draw(struct ui *ui, int y, int x, int h, int w)
 		if (ad == NULL)
 			continue;
 		for (i = 0; i < ad->n; i++) {
-			if (av.filter != NULL && ui_strcasestr(ad->alarms[i].name,
-			    av.filter) == NULL)
+			if (av.filter != NULL &&
+			    ui_strcasestr(ad->alarms[i].name, av.filter) ==
+			        NULL)
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
@@ -144,9 +147,9 @@ alarms_draw(struct ui *ui, int y, int x, int h, int w)
 		av.sel = n > 0 ? n - 1 : 0;
 
 	cx = ui_putf(ui, y, x, w, firing > 0 ? UC_BAD : UC_ACCENT,
-	    "alarms  %zu firing of %zu%s%s", firing, n,
-	    av.filter != NULL ? "  filter: " : "",
-	    av.filter != NULL ? av.filter : "");
+	             "alarms  %zu firing of %zu%s%s", firing, n,
+	             av.filter != NULL ? "  filter: " : "",
+	             av.filter != NULL ? av.filter : "");
 	/* Data age per environment, right-aligned. */
 	{
 		int rx = x + w;
@@ -155,8 +158,8 @@ alarms_draw(struct ui *ui, int y, int x, int h, int w)
 			char part[96];
 
 			ui_snapshot_age(ui, snaps[e], age, sizeof age, &c);
-			snprintf(part, sizeof part, "  %s %s", ui_env_name(ui, e),
-			    age);
+			snprintf(part, sizeof part, "  %s %s",
+			         ui_env_name(ui, e), age);
 			rx -= text_width(part);
 			if (rx <= x + cx)
 				break;
@@ -183,22 +186,25 @@ alarms_draw(struct ui *ui, int y, int x, int h, int w)
 	table_scroll(&av.top, av.sel, n, av.list_h);
 	row = y + 2;
 	if (n == 0)
-		ui_put(ui, row, x + 1, w - 1, UC_DIM, av.filter != NULL ?
-		    "no alarm matches the filter" : "no alarms (yet)");
+		ui_put(ui, row, x + 1, w - 1, UC_DIM,
+		       av.filter != NULL ? "no alarm matches the filter"
+		                         : "no alarms (yet)");
 	for (i = av.top; i < n && row < y + 2 + av.list_h; i++, row++) {
 		r = &rows[i];
 		c = ui_alarm_color(r->a->state);
 		if (view_stale(snaps[r->env]))
 			c = UC_DIM;
 		table_cell(ui, row, x, &cols[A_STATE], c,
-		    state_rank(r->a->state) == 1 ? "INSUF" : r->a->state);
+		           state_rank(r->a->state) == 1 ? "INSUF"
+		                                        : r->a->state);
 		table_cell(ui, row, x, &cols[A_ENV], UC_NORMAL,
-		    ui_env_name(ui, r->env));
-		table_cell(ui, row, x, &cols[A_NAME], i == av.sel ? UC_SELECT :
-		    UC_NORMAL, r->a->name);
-		fmt_age(ui->now_ms / 1000 - r->a->updated_at, when, sizeof when);
+		           ui_env_name(ui, r->env));
+		table_cell(ui, row, x, &cols[A_NAME],
+		           i == av.sel ? UC_SELECT : UC_NORMAL, r->a->name);
+		fmt_age(ui->now_ms / 1000 - r->a->updated_at, when,
+		        sizeof when);
 		table_cell(ui, row, x, &cols[A_SINCE], UC_DIM,
-		    r->a->updated_at > 0 ? when : "-");
+		           r->a->updated_at > 0 ? when : "-");
 		table_cell(ui, row, x, &cols[A_REASON], UC_DIM, r->a->reason);
 	}
 	if (n > 0) {
@@ -208,7 +214,7 @@ alarms_draw(struct ui *ui, int y, int x, int h, int w)
 	}
 	if (n > 0 && h >= 14)
 		draw_detail(ui, y + 2 + av.list_h, x, h - 2 - av.list_h, w,
-		    &rows[av.sel]);
+		            &rows[av.sel]);
 	free(rows);
 	for (e = 0; e < ne; e++)
 		snapshot_unref(snaps[e]);
@@ -249,7 +255,7 @@ open_alarm_service(struct ui *ui)
 	}
 	if (blen == 0) {
 		ui_message(ui, false, "%s watches no App Runner service",
-		    av.sel_name);
+		           av.sel_name);
 		return false;
 	}
 	ui_set_env(ui, av.sel_env);
@@ -266,7 +272,8 @@ alarms_key(struct ui *ui, int key, const char *action)
 		if (ui->mouse_y < av.first_row_y)
 			return 0;
 		row = av.top + (size_t)(ui->mouse_y - av.first_row_y);
-		if (row >= av.nrows || ui->mouse_y >= av.first_row_y + av.list_h)
+		if (row >= av.nrows ||
+		    ui->mouse_y >= av.first_row_y + av.list_h)
 			return 0;
 		av.sel = row;
 		return VIEW_HANDLED | VIEW_REDRAW;
@@ -291,7 +298,11 @@ alarms_key(struct ui *ui, int key, const char *action)
 }
 
 const struct view view_alarms = {
-	.name = "alarms", .title = "Alarms", .tab = true,
-	.open = alarms_open, .close = alarms_close,
-	.draw = alarms_draw, .key = alarms_key,
+    .name = "alarms",
+    .title = "Alarms",
+    .tab = true,
+    .open = alarms_open,
+    .close = alarms_close,
+    .draw = alarms_draw,
+    .key = alarms_key,
 };

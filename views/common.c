@@ -13,7 +13,8 @@ view_metrics_for(const struct metrics_data *m, const char *role)
 	if (m == NULL || role == NULL)
 		return NULL;
 	for (i = 0; i < m->nsvcs; i++)
-		if (m->svcs[i].role != NULL && strcmp(m->svcs[i].role, role) == 0)
+		if (m->svcs[i].role != NULL &&
+		    strcmp(m->svcs[i].role, role) == 0)
 			return &m->svcs[i];
 	return NULL;
 }
@@ -26,7 +27,8 @@ view_service_for(const struct services_data *d, const char *role)
 	if (d == NULL || role == NULL)
 		return NULL;
 	for (i = 0; i < d->n; i++)
-		if (d->svcs[i].role != NULL && strcmp(d->svcs[i].role, role) == 0)
+		if (d->svcs[i].role != NULL &&
+		    strcmp(d->svcs[i].role, role) == 0)
 			return &d->svcs[i];
 	return NULL;
 }
@@ -38,7 +40,8 @@ view_status_short(const char *st)
 		return "-";
 	if (strcmp(st, "OPERATION_IN_PROGRESS") == 0)
 		return "UPDATING";
-	if (strcmp(st, "CREATE_FAILED") == 0 || strcmp(st, "DELETE_FAILED") == 0)
+	if (strcmp(st, "CREATE_FAILED") == 0 ||
+	    strcmp(st, "DELETE_FAILED") == 0)
 		return "FAILED";
 	return st;
 }

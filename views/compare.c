@@ -76,7 +76,7 @@ short_digest(const struct service_info *si, char *out, size_t size)
 	if (d != NULL && str_starts_with(d, "sha256:"))
 		snprintf(out, size, "%.12s", d + 7);
 	else if (si != NULL && si->image != NULL &&
-	    (tag = strrchr(si->image, ':')) != NULL)
+	         (tag = strrchr(si->image, ':')) != NULL)
 		snprintf(out, size, "%s", tag + 1);
 	else
 		snprintf(out, size, "-");
@@ -126,54 +126,62 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 	cw = (gw - 3 - ncell) / ncell;
 	if (cw > 8)
 		cw = 8;
-	ui_put(ui, y, x, w, UC_ACCENT, cv.filter != NULL ?
-	    "compare environments  (filtered)" : "compare environments");
+	ui_put(ui, y, x, w, UC_ACCENT,
+	       cv.filter != NULL ? "compare environments  (filtered)"
+	                         : "compare environments");
 	ui_fill(ui, y + 1, x, w, UC_HEADER);
 	ui_fill(ui, y + 2, x, w, UC_HEADER);
 	ui_put(ui, y + 2, x, rw, UC_HEADER, "SERVICE");
 	for (e = 0; e < ne; e++) {
 		gx = x + rw + e * gw;
 		ui_snapshot_age(ui, es[e].met, age, sizeof age, &c);
-		ui_put(ui, y + 1, gx + 2, gw - 2, e == ui->env ? UC_TAB_ACTIVE :
-		    UC_HEADER, ui_env_name(ui, e));
+		ui_put(ui, y + 1, gx + 2, gw - 2,
+		       e == ui->env ? UC_TAB_ACTIVE : UC_HEADER,
+		       ui_env_name(ui, e));
 		ui_put_right(ui, y + 1, gx, gw - 1, c == UC_DIM ? UC_HEADER : c,
-		    age);
+		             age);
 		ui_put_cell(ui, y + 2, gx + 2, cw, UC_HEADER, "req/s", true);
 		ui_put_cell(ui, y + 2, gx + 3 + cw, cw, UC_HEADER, "p99", true);
 		ui_put_cell(ui, y + 2, gx + 4 + 2 * cw, cw, UC_HEADER, "5xx",
-		    true);
+		            true);
 		if (ncell == 4)
 			ui_put_cell(ui, y + 2, gx + 5 + 3 * cw, cw, UC_HEADER,
-			    "cpu", true);
+			            "cpu", true);
 	}
 	row = y + 3;
 	cv.first_row_y = row;
 	for (r = 0; r < cv.nroles && row < y + h - 6; r++, row++) {
-		ui_put_cell(ui, row, x, rw - 1, r == cv.sel ? UC_SELECT :
-		    UC_ACCENT, cv.roles[r], false);
+		ui_put_cell(ui, row, x, rw - 1,
+		            r == cv.sel ? UC_SELECT : UC_ACCENT, cv.roles[r],
+		            false);
 		for (e = 0; e < ne; e++) {
 			gx = x + rw + e * gw;
-			si = view_service_for(view_data(es[e].svc), cv.roles[r]);
-			sm = view_metrics_for(view_data(es[e].met), cv.roles[r]);
+			si =
+			    view_service_for(view_data(es[e].svc), cv.roles[r]);
+			sm =
+			    view_metrics_for(view_data(es[e].met), cv.roles[r]);
 			stale = view_stale(es[e].met);
 			c = ui_status_color(si ? si->status : NULL);
 			ui_put(ui, row, gx, 1, c, ui_glyph(ui, G_BULLET));
 			v = sm ? sm->last[MET_REQUESTS] : NAN;
-			ui_put_cell(ui, row, gx + 2, cw, stale ? UC_DIM :
-			    UC_NORMAL, fmt_num(v, buf, sizeof buf), true);
+			ui_put_cell(ui, row, gx + 2, cw,
+			            stale ? UC_DIM : UC_NORMAL,
+			            fmt_num(v, buf, sizeof buf), true);
 			v = sm ? sm->last[MET_LAT_P99] : NAN;
-			ui_put_cell(ui, row, gx + 3 + cw, cw, stale ? UC_DIM :
-			    ui_level_color(v, 1000, 2000),
-			    fmt_ms(v, buf, sizeof buf), true);
+			ui_put_cell(ui, row, gx + 3 + cw, cw,
+			            stale ? UC_DIM
+			                  : ui_level_color(v, 1000, 2000),
+			            fmt_ms(v, buf, sizeof buf), true);
 			v = sm ? sm->last[MET_5XX_PCT] : NAN;
-			ui_put_cell(ui, row, gx + 4 + 2 * cw, cw, stale ? UC_DIM :
-			    ui_level_color(v, 0.5, 1),
-			    fmt_pct(v, buf, sizeof buf), true);
+			ui_put_cell(ui, row, gx + 4 + 2 * cw, cw,
+			            stale ? UC_DIM : ui_level_color(v, 0.5, 1),
+			            fmt_pct(v, buf, sizeof buf), true);
 			if (ncell == 4) {
 				v = sm ? sm->last[MET_CPU] : NAN;
-				ui_put_cell(ui, row, gx + 5 + 3 * cw, cw, stale ?
-				    UC_DIM : ui_level_color(v, 70, 90),
-				    fmt_pct(v, buf, sizeof buf), true);
+				ui_put_cell(ui, row, gx + 5 + 3 * cw, cw,
+				            stale ? UC_DIM
+				                  : ui_level_color(v, 70, 90),
+				            fmt_pct(v, buf, sizeof buf), true);
 			}
 		}
 	}
@@ -185,9 +193,11 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 		ui_put_cell(ui, row, x, rw - 1, UC_NORMAL, cv.roles[r], false);
 		for (e = 0; e < ne; e++) {
 			gx = x + rw + e * gw;
-			si = view_service_for(view_data(es[e].svc), cv.roles[r]);
+			si =
+			    view_service_for(view_data(es[e].svc), cv.roles[r]);
 			short_digest(si, buf, sizeof buf);
-			ui_put_cell(ui, row, gx + 2, gw - 3, UC_DIM, buf, false);
+			ui_put_cell(ui, row, gx + 2, gw - 3, UC_DIM, buf,
+			            false);
 		}
 	}
 
@@ -204,20 +214,23 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 			ui_put(ui, row, gx, gw - 3, UC_DIM, "-");
 		else if (ad->firing > 0)
 			ui_putf(ui, row, gx, gw - 3, UC_BAD, "%s %zu firing",
-			    ui_glyph(ui, G_BULLET), ad->firing);
+			        ui_glyph(ui, G_BULLET), ad->firing);
 		else
-			ui_putf(ui, row, gx, gw - 3, view_stale(es[e].alm) ?
-			    UC_DIM : UC_OK, "OK (%zu)", ad->n);
+			ui_putf(ui, row, gx, gw - 3,
+			        view_stale(es[e].alm) ? UC_DIM : UC_OK,
+			        "OK (%zu)", ad->n);
 		cd = view_data(es[e].cost);
 		if (cd != NULL) {
 			char fc[32];
 
 			fmt_money(cd->mtd, cd->currency, buf, sizeof buf);
 			fmt_money(cd->forecast, cd->currency, fc, sizeof fc);
-			c = cd->budget_high > 0 && cd->forecast > cd->budget_high ?
-			    UC_BAD : UC_NORMAL;
+			c = cd->budget_high > 0 &&
+			            cd->forecast > cd->budget_high
+			        ? UC_BAD
+			        : UC_NORMAL;
 			ui_putf(ui, row + 1, gx, gw - 3, c, "%s %s %s", buf,
-			    ui_glyph(ui, G_ARROW), fc);
+			        ui_glyph(ui, G_ARROW), fc);
 		} else
 			ui_put(ui, row + 1, gx, gw - 3, UC_DIM, "-");
 	}
@@ -271,7 +284,11 @@ compare_key(struct ui *ui, int key, const char *action)
 }
 
 const struct view view_compare = {
-	.name = "compare", .title = "Compare", .tab = true,
-	.open = compare_open, .close = compare_close,
-	.draw = compare_draw, .key = compare_key,
+    .name = "compare",
+    .title = "Compare",
+    .tab = true,
+    .open = compare_open,
+    .close = compare_close,
+    .draw = compare_draw,
+    .key = compare_key,
 };

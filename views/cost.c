@@ -1,4 +1,5 @@
-/* Cost: month to date by service, daily bars, end-of-month forecast vs budget. */
+/* Cost: month to date by service, daily bars, end-of-month forecast vs budget.
+ */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +27,19 @@ cost_close(struct ui *ui)
 /* Vertical bars, one per day, eighth-block resolution. */
 static void
 daily_bars(struct ui *ui, int y, int x, int h, int w,
-    const struct cost_data *cd, enum ui_color c)
+           const struct cost_data *cd, enum ui_color c)
 {
-	static const char *eighths[] = { " ", "\xe2\x96\x81", "\xe2\x96\x82",
-		"\xe2\x96\x83", "\xe2\x96\x84", "\xe2\x96\x85", "\xe2\x96\x86",
-		"\xe2\x96\x87", "\xe2\x96\x88" };
-	static const char *ascii8[] = { " ", "_", "_", ".", ".", ":", ":",
-		"#", "#" };
+	static const char *eighths[] = {" ",
+	                                "\xe2\x96\x81",
+	                                "\xe2\x96\x82",
+	                                "\xe2\x96\x83",
+	                                "\xe2\x96\x84",
+	                                "\xe2\x96\x85",
+	                                "\xe2\x96\x86",
+	                                "\xe2\x96\x87",
+	                                "\xe2\x96\x88"};
+	static const char *ascii8[] = {" ", "_", "_", ".", ".",
+	                               ":", ":", "#", "#"};
 	double max = 0;
 	int d, row, units, cw, bh = h - 1, lw = 8;
 	char lab[32];
@@ -54,7 +61,7 @@ daily_bars(struct ui *ui, int y, int x, int h, int w,
 
 			lvl = lvl < 0 ? 0 : lvl > 8 ? 8 : lvl;
 			ui_put(ui, y + row, x + lw + d * cw, 1, c,
-			    ui->ascii ? ascii8[lvl] : eighths[lvl]);
+			       ui->ascii ? ascii8[lvl] : eighths[lvl]);
 		}
 		if ((d + 1) % 5 == 0 || d == 0) {
 			snprintf(lab, sizeof lab, "%d", d + 1);
@@ -80,7 +87,8 @@ cost_draw(struct ui *ui, int y, int x, int h, int w)
 	snprintf(title, sizeof title, "cost %s  month to date", ce->name);
 	ui_pane_header(ui, y, x, w, title, cs);
 	if (cd == NULL) {
-		ui_put(ui, y + 2, x + 1, w - 1, UC_DIM,
+		ui_put(
+		    ui, y + 2, x + 1, w - 1, UC_DIM,
 		    "no cost data yet (Cost Explorer is polled every few hours "
 		    "and cached)");
 		snapshot_unref(cs);
@@ -92,20 +100,25 @@ cost_draw(struct ui *ui, int y, int x, int h, int w)
 	fmt_money(cd->forecast, cd->currency, fc, sizeof fc);
 	fmt_money(blo, cd->currency, lo, sizeof lo);
 	fmt_money(bhi, cd->currency, hi, sizeof hi);
-	c = bhi <= 0 ? UC_NORMAL : cd->forecast > bhi ? UC_BAD :
-	    cd->forecast > blo ? UC_WARN : UC_OK;
+	c = bhi <= 0             ? UC_NORMAL
+	    : cd->forecast > bhi ? UC_BAD
+	    : cd->forecast > blo ? UC_WARN
+	                         : UC_OK;
 	if (view_stale(cs))
 		c = UC_DIM;
 
 	row = y + 2;
-	ui_putf(ui, row, x + 1, w - 1, UC_NORMAL, "month to date %s   "
-	    "forecast %s   budget %s-%s", mtd, fc, lo, hi);
+	ui_putf(ui, row, x + 1, w - 1, UC_NORMAL,
+	        "month to date %s   "
+	        "forecast %s   budget %s-%s",
+	        mtd, fc, lo, hi);
 	row++;
 	if (bhi > 0)
-		ui_put(ui, row, x + 1, w - 1, c, cd->forecast > bhi ?
-		    "forecast is over budget" : cd->forecast > blo ?
-		    "forecast is within the budget range, above its low end" :
-		    "forecast is under budget");
+		ui_put(ui, row, x + 1, w - 1, c,
+		       cd->forecast > bhi   ? "forecast is over budget"
+		       : cd->forecast > blo ? "forecast is within the budget "
+		                              "range, above its low end"
+		                            : "forecast is under budget");
 	row += 2;
 
 	/* Gauge: spent so far, forecast marker, budget range. */
@@ -115,17 +128,19 @@ cost_draw(struct ui *ui, int y, int x, int h, int w)
 		n = (int)(cd->mtd / top * gw);
 		for (i = 0; i < gw; i++)
 			ui_put(ui, row, x + 1 + i, 1, i < n ? c : UC_DIM,
-			    ui_glyph(ui, i < n ? G_BLOCK : G_SHADE));
+			       ui_glyph(ui, i < n ? G_BLOCK : G_SHADE));
 		fx = (int)(cd->forecast / top * (gw - 1));
 		ui_put(ui, row + 1, x + 1 + fx, 1, c, ui_glyph(ui, G_UP));
 		if (bhi > 0) {
-			ui_put(ui, row + 1, x + 1 + (int)(blo / top * (gw - 1)), 1,
-			    UC_DIM, "|");
-			ui_put(ui, row + 1, x + 1 + (int)(bhi / top * (gw - 1)), 1,
-			    UC_WARN, "|");
+			ui_put(ui, row + 1, x + 1 + (int)(blo / top * (gw - 1)),
+			       1, UC_DIM, "|");
+			ui_put(ui, row + 1, x + 1 + (int)(bhi / top * (gw - 1)),
+			       1, UC_WARN, "|");
 		}
-		ui_putf(ui, row + 2, x + 1, w - 1, UC_DIM, "%s forecast   "
-		    "| budget low / high", ui_glyph(ui, G_UP));
+		ui_putf(ui, row + 2, x + 1, w - 1, UC_DIM,
+		        "%s forecast   "
+		        "| budget low / high",
+		        ui_glyph(ui, G_UP));
 		row += 4;
 	}
 
@@ -135,19 +150,20 @@ cost_draw(struct ui *ui, int y, int x, int h, int w)
 	bw = w - 44;
 	for (k = 0; k < cd->nby_service && row < y + h - 8; k++, row++) {
 		ui_put_cell(ui, row, x + 1, 28, UC_NORMAL,
-		    cd->by_service[k].name, false);
-		fmt_money(cd->by_service[k].amount, cd->currency, amt, sizeof amt);
+		            cd->by_service[k].name, false);
+		fmt_money(cd->by_service[k].amount, cd->currency, amt,
+		          sizeof amt);
 		ui_put_cell(ui, row, x + 30, 10, UC_NORMAL, amt, true);
 		n = (int)(cd->by_service[k].amount / total * bw);
 		for (i = 0; i < n && bw > 4; i++)
 			ui_put(ui, row, x + 42 + i, 1, UC_CHART,
-			    ui_glyph(ui, G_BLOCK));
+			       ui_glyph(ui, G_BLOCK));
 	}
 	row++;
 	if (row + 4 < y + h) {
 		ui_put(ui, row++, x, w, UC_ACCENT, "daily");
 		daily_bars(ui, row, x, y + h - row, w, cd,
-		    view_stale(cs) ? UC_DIM : UC_CHART);
+		           view_stale(cs) ? UC_DIM : UC_CHART);
 	}
 	snapshot_unref(cs);
 }
@@ -159,7 +175,11 @@ cost_key(struct ui *ui, int key, const char *action)
 }
 
 const struct view view_cost = {
-	.name = "cost", .title = "Cost", .tab = true,
-	.open = cost_open, .close = cost_close,
-	.draw = cost_draw, .key = cost_key,
+    .name = "cost",
+    .title = "Cost",
+    .tab = true,
+    .open = cost_open,
+    .close = cost_close,
+    .draw = cost_draw,
+    .key = cost_key,
 };

@@ -16,7 +16,7 @@ static int help_h = 20;
 /* Keys bound to action in this group, "j, Down". */
 static void
 keys_for(const struct key_binding *t, size_t n, const char *action,
-    const char *views, char *out, size_t size)
+         const char *views, char *out, size_t size)
 {
 	char name[32];
 	size_t i;
@@ -29,8 +29,8 @@ keys_for(const struct key_binding *t, size_t n, const char *action,
 		    (views != NULL && strcmp(views, t[i].views) != 0))
 			continue;
 		keys_name(t[i].key, name, sizeof name);
-		if (strstr(out, name) != NULL && (strlen(name) > 1 ||
-		    strchr(out, name[0]) != NULL))
+		if (strstr(out, name) != NULL &&
+		    (strlen(name) > 1 || strchr(out, name[0]) != NULL))
 			continue;
 		if (out[0] != '\0')
 			strncat(out, ", ", size - strlen(out) - 1);
@@ -40,7 +40,7 @@ keys_for(const struct key_binding *t, size_t n, const char *action,
 
 static void
 add_group(const struct key_binding *t, size_t n, const char *views,
-    const char *title)
+          const char *title)
 {
 	char keys[64];
 	size_t i, j;
@@ -48,16 +48,15 @@ add_group(const struct key_binding *t, size_t n, const char *views,
 
 	textview_add(&hv, UC_ACCENT, "%s", title);
 	for (i = 0; i < n; i++) {
-		if (t[i].key < 0 ||
-		    (views == NULL) != (t[i].views == NULL) ||
+		if (t[i].key < 0 || (views == NULL) != (t[i].views == NULL) ||
 		    (views != NULL && strcmp(views, t[i].views) != 0))
 			continue;
 		seen = false;
 		for (j = 0; j < i; j++)
 			if (strcmp(t[j].action, t[i].action) == 0 &&
 			    ((views == NULL && t[j].views == NULL) ||
-			    (views != NULL && t[j].views != NULL &&
-			    strcmp(t[j].views, views) == 0)))
+			     (views != NULL && t[j].views != NULL &&
+			      strcmp(t[j].views, views) == 0)))
 				seen = true;
 		if (seen)
 			continue;
@@ -79,13 +78,15 @@ help_build(struct ui *ui)
 	hv.top = 0;
 	t = keys_table(&n);
 	textview_add(&hv, UC_ACCENT, "momentum-console %s  (config: %s)",
-	    MOMENTUM_VERSION, ui->cf->path);
+	             MOMENTUM_VERSION, ui->cf->path);
 	textview_add(&hv, UC_DIM, "theme %s, %s, %s%s",
-	    term_theme_name(ui->theme), ui->color ? "colour" : "no colour",
-	    ui->ascii ? "ASCII glyphs (locale is not UTF-8)" : "UTF-8",
-	    ui->read_only ? ", read-only" : "");
-	textview_add(&hv, UC_DIM, "q, ? or Esc leave this help; / searches "
-	    "it.");
+	             term_theme_name(ui->theme),
+	             ui->color ? "colour" : "no colour",
+	             ui->ascii ? "ASCII glyphs (locale is not UTF-8)" : "UTF-8",
+	             ui->read_only ? ", read-only" : "");
+	textview_add(&hv, UC_DIM,
+	             "q, ? or Esc leave this help; / searches "
+	             "it.");
 	textview_add(&hv, UC_NORMAL, "%s", "");
 	add_group(t, n, NULL, "Everywhere");
 	for (i = 0; i < n && ng < nitems(groups); i++) {
@@ -104,15 +105,19 @@ help_build(struct ui *ui)
 		add_group(t, n, t[i].views, title);
 	}
 	textview_add(&hv, UC_ACCENT, "Commands");
-	textview_add(&hv, UC_NORMAL, "  :overview :compare :alarms :cost "
-	    ":help   open a view");
-	textview_add(&hv, UC_NORMAL, "  :logs ROLE           logs of a "
-	    "service (:logs api)");
+	textview_add(&hv, UC_NORMAL,
+	             "  :overview :compare :alarms :cost "
+	             ":help   open a view");
+	textview_add(&hv, UC_NORMAL,
+	             "  :logs ROLE           logs of a "
+	             "service (:logs api)");
 	textview_add(&hv, UC_NORMAL, "  :service ROLE        service detail");
-	textview_add(&hv, UC_NORMAL, "  :env NAME  or  :NAME switch "
-	    "environment (:env prod)");
-	textview_add(&hv, UC_NORMAL, "  :theme NAME          dark, light, "
-	    "high-contrast");
+	textview_add(&hv, UC_NORMAL,
+	             "  :env NAME  or  :NAME switch "
+	             "environment (:env prod)");
+	textview_add(&hv, UC_NORMAL,
+	             "  :theme NAME          dark, light, "
+	             "high-contrast");
 	textview_add(&hv, UC_NORMAL, "  :refresh  :utc  :local  :q");
 	if (ui->cf->nwarnings > 0) {
 		textview_add(&hv, UC_NORMAL, "%s", "");
@@ -168,15 +173,20 @@ help_key(struct ui *ui, int key, const char *action)
 	}
 	if (strcmp(action, "help") == 0 || strcmp(action, "quit") == 0) {
 		/* ? and q leave help, like less. */
-		ui_open_view(ui, ui->prev_view != NULL ? ui->prev_view :
-		    &view_overview, NULL);
+		ui_open_view(
+		    ui, ui->prev_view != NULL ? ui->prev_view : &view_overview,
+		    NULL);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	return textview_key(&hv, action, help_h);
 }
 
 const struct view view_help = {
-	.name = "help", .title = "Help", .tab = false,
-	.open = help_open, .close = help_close,
-	.draw = help_draw, .key = help_key,
+    .name = "help",
+    .title = "Help",
+    .tab = false,
+    .open = help_open,
+    .close = help_close,
+    .draw = help_draw,
+    .key = help_key,
 };

@@ -15,17 +15,17 @@
 
 /* View state (UI thread only). */
 static struct {
-	int env;		/* target env, -1 = none */
+	int env; /* target env, -1 = none */
 	char *role;
-	char *filter;		/* server-side filter pattern */
-	char *search;		/* local highlight */
+	char *filter; /* server-side filter pattern */
+	char *search; /* local highlight */
 	bool follow;
 	bool wrap;
-	int64_t top_ts;		/* paused: the top line, found again by (ts, seq) */
+	int64_t top_ts; /* paused: the top line, found again by (ts, seq) */
 	uint64_t top_seq;
-	int page;		/* rows of text last drawn */
-	size_t below;		/* lines after the last one shown */
-} lv = { -1, NULL, NULL, NULL, true, false, 0, 0, 20, 0 };
+	int page;     /* rows of text last drawn */
+	size_t below; /* lines after the last one shown */
+} lv = {-1, NULL, NULL, NULL, true, false, 0, 0, 20, 0};
 
 static void
 retarget(struct ui *ui)
@@ -54,7 +54,7 @@ logs_open(struct ui *ui, const char *arg)
 			role = e->nservices > 0 ? e->services[0].role : NULL;
 	}
 	if (role != NULL && role != ui->role)
-		ui_set_role(ui, role);	/* frees the old ui->role */
+		ui_set_role(ui, role); /* frees the old ui->role */
 	free(lv.role);
 	lv.role = role != NULL ? xstrdup(ui->role) : NULL;
 	retarget(ui);
@@ -95,10 +95,11 @@ line_rows(const char *msg, int mw)
 	return tw <= mw ? 1 : (tw + mw - 1) / mw;
 }
 
-/* Draw one line (possibly wrapped); skip rows at its start; returns rows used. */
+/* Draw one line (possibly wrapped); skip rows at its start; returns rows used.
+ */
 static int
 draw_line(struct ui *ui, const struct log_line *l, int y, int x, int maxrows,
-    int skip, int srcw, int w)
+          int skip, int srcw, int w)
 {
 	char clock[32];
 	const char *p = l->message;
@@ -111,15 +112,17 @@ draw_line(struct ui *ui, const struct log_line *l, int y, int x, int maxrows,
 	while (row < maxrows) {
 		if (r >= skip) {
 			if (r == 0 && !l->cont) {
-				ui_clock(ui, l->ts_ms, true, clock, sizeof clock);
+				ui_clock(ui, l->ts_ms, true, clock,
+				         sizeof clock);
 				ui_put(ui, y + row, x, 12, UC_DIM, clock);
 				if (srcw > 0)
 					ui_put_cell(ui, y + row, x + 13, srcw,
-					    UC_ACCENT, l->source, false);
+					            UC_ACCENT, l->source,
+					            false);
 			}
 			if (!lv.wrap) {
 				ui_put_highlight(ui, y + row, mx, mw, c, p,
-				    lv.search);
+				                 lv.search);
 				return row + 1;
 			}
 		}
@@ -128,7 +131,8 @@ draw_line(struct ui *ui, const struct log_line *l, int y, int x, int maxrows,
 			n = strlen(p) < 4 ? strlen(p) : 1;
 		if (r >= skip) {
 			part = xstrndup(p, n);
-			ui_put_highlight(ui, y + row, mx, mw, c, part, lv.search);
+			ui_put_highlight(ui, y + row, mx, mw, c, part,
+			                 lv.search);
 			free(part);
 			row++;
 		}
@@ -167,7 +171,8 @@ logs_draw(struct ui *ui, int y, int x, int h, int w)
 		top = count;
 		while (top > 0 && rows < avail) {
 			top--;
-			rows += line_rows(logstore_line(ui->ls, top)->message, mw);
+			rows +=
+			    line_rows(logstore_line(ui->ls, top)->message, mw);
 		}
 		skip = rows > avail ? rows - avail : 0;
 	} else {
@@ -184,32 +189,33 @@ logs_draw(struct ui *ui, int y, int x, int h, int w)
 	for (i = top; i < count && row < avail; i++) {
 		l = logstore_line(ui->ls, i);
 		row += draw_line(ui, l, y + 1 + row, x, avail - row,
-		    i == top ? skip : 0, srcw, w);
+		                 i == top ? skip : 0, srcw, w);
 	}
 	lv.below = count - i;
 	logstore_unlock(ui->ls);
 
 	/* Header: target, filter, mode, freshness. */
 	snprintf(head, sizeof head, "logs %s/%s", ui_env_name(ui, ui->env),
-	    lv.role != NULL ? lv.role : "-");
+	         lv.role != NULL ? lv.role : "-");
 	cx = ui_put(ui, y, x, w, UC_ACCENT, head);
 	if (lv.filter != NULL)
 		cx += ui_putf(ui, y, x + cx, w - cx, UC_WARN, "  filter \"%s\"",
-		    lv.filter);
+		              lv.filter);
 	if (lv.follow)
 		cx += ui_putf(ui, y, x + cx, w - cx, UC_OK, "  %s following",
-		    ui_glyph(ui, G_BULLET));
+		              ui_glyph(ui, G_BULLET));
 	else
 		cx += ui_putf(ui, y, x + cx, w - cx, UC_WARN,
-		    "  paused (+%zu below)", lv.below);
+		              "  paused (+%zu below)", lv.below);
 	cx += ui_putf(ui, y, x + cx, w - cx, UC_DIM, "  wrap %s  %s",
-	    lv.wrap ? "on" : "off", ui->utc ? "UTC" : "local");
+	              lv.wrap ? "on" : "off", ui->utc ? "UTC" : "local");
 	if (st.error != NULL) {
-		snprintf(age, sizeof age, "stale: %s", st.error_short ?
-		    st.error_short : "error");
+		snprintf(age, sizeof age, "stale: %s",
+		         st.error_short ? st.error_short : "error");
 		c = st.fetched_at_ms > 0 ? UC_WARN : UC_BAD;
 	} else if (st.fetched_at_ms > 0) {
-		fmt_age((ui->now_ms - st.fetched_at_ms) / 1000, age, sizeof age);
+		fmt_age((ui->now_ms - st.fetched_at_ms) / 1000, age,
+		        sizeof age);
 		c = UC_DIM;
 	} else {
 		snprintf(age, sizeof age, "waiting");
@@ -218,10 +224,11 @@ logs_draw(struct ui *ui, int y, int x, int h, int w)
 	if (cx + text_width(age) + 2 <= w)
 		ui_put_right(ui, y, x, w, c, age);
 	if (count == 0)
-		ui_put(ui, y + 2, x + 2, w - 2, st.error != NULL ? UC_BAD :
-		    UC_DIM, st.error != NULL ? st.error : lv.filter != NULL ?
-		    "no log events match the filter yet" :
-		    "no log events yet");
+		ui_put(
+		    ui, y + 2, x + 2, w - 2, st.error != NULL ? UC_BAD : UC_DIM,
+		    st.error != NULL    ? st.error
+		    : lv.filter != NULL ? "no log events match the filter yet"
+		                        : "no log events yet");
 	logstore_status_clear(&st);
 }
 
@@ -238,8 +245,8 @@ scroll_by(struct ui *ui, long delta)
 	if (delta < 0)
 		top = (size_t)-delta > top ? 0 : top - (size_t)-delta;
 	else
-		top = top + (size_t)delta < count ? top + (size_t)delta :
-		    (count > 0 ? count - 1 : 0);
+		top = top + (size_t)delta < count ? top + (size_t)delta
+		                                  : (count > 0 ? count - 1 : 0);
 	if (top < count) {
 		l = logstore_line(ui->ls, top);
 		lv.top_ts = l->ts_ms;
@@ -267,14 +274,14 @@ search_jump(struct ui *ui, int dir, bool include_top)
 	if (dir > 0) {
 		for (i = include_top ? top : top + 1; i < count; i++)
 			if (ui_strcasestr(logstore_line(ui->ls, i)->message,
-			    lv.search) != NULL) {
+			                  lv.search) != NULL) {
 				found = true;
 				break;
 			}
 	} else {
 		for (i = top; i-- > 0;)
 			if (ui_strcasestr(logstore_line(ui->ls, i)->message,
-			    lv.search) != NULL) {
+			                  lv.search) != NULL) {
 				found = true;
 				break;
 			}
@@ -288,7 +295,7 @@ search_jump(struct ui *ui, int dir, bool include_top)
 	logstore_unlock(ui->ls);
 	if (!found)
 		ui_message(ui, false, "no %s match for \"%s\"",
-		    dir > 0 ? "later" : "earlier", lv.search);
+		           dir > 0 ? "later" : "earlier", lv.search);
 	return found;
 }
 
@@ -348,7 +355,7 @@ logs_key(struct ui *ui, int key, const char *a)
 		search_jump(ui, -1, false);
 	else if (strcmp(a, "server-filter") == 0)
 		ui_prompt_open(ui, "filter pattern (server-side): ", lv.filter,
-		    filter_done);
+		               filter_done);
 	else if (strcmp(a, "back") == 0 && lv.search != NULL) {
 		free(lv.search);
 		lv.search = NULL;
@@ -358,7 +365,11 @@ logs_key(struct ui *ui, int key, const char *a)
 }
 
 const struct view view_logs = {
-	.name = "logs", .title = "Logs", .tab = true,
-	.open = logs_open, .close = logs_close,
-	.draw = logs_draw, .key = logs_key,
+    .name = "logs",
+    .title = "Logs",
+    .tab = true,
+    .open = logs_open,
+    .close = logs_close,
+    .draw = logs_draw,
+    .key = logs_key,
 };

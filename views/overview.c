@@ -20,31 +20,45 @@
 static struct {
 	size_t sel;
 	char *filter;
-	int table_y;		/* screen row of the first service row */
+	int table_y; /* screen row of the first service row */
 	size_t nrows;
-	char *roles[MAX_ROWS];	/* roles as last drawn, for keys and clicks */
+	char *roles[MAX_ROWS]; /* roles as last drawn, for keys and clicks */
 } ov;
 
-enum { C_NAME, C_STATUS, C_INST, C_REQ, C_P50, C_P99, C_4XX, C_5XX, C_CPU,
-	C_MEM, C_SPARK, C_NCOLS };
+enum {
+	C_NAME,
+	C_STATUS,
+	C_INST,
+	C_REQ,
+	C_P50,
+	C_P99,
+	C_4XX,
+	C_5XX,
+	C_CPU,
+	C_MEM,
+	C_SPARK,
+	C_NCOLS
+};
 
 static const struct table_col cols_default[C_NCOLS] = {
-	[C_NAME] = { "SERVICE", 9, false, false, 0, 0, 0 },
-	[C_STATUS] = { "STATUS", 9, false, false, 0, 0, 0 },
-	[C_INST] = { "INST", 7, false, false, 0, 0, 0 },
-	[C_REQ] = { "REQ/S", 6, true, false, 0, 0, 0 },
-	[C_P50] = { "P50", 5, true, false, 3, 0, 0 },
-	[C_P99] = { "P99", 5, true, false, 0, 0, 0 },
-	[C_4XX] = { "4XX", 5, true, false, 2, 0, 0 },
-	[C_5XX] = { "5XX", 5, true, false, 0, 0, 0 },
-	[C_CPU] = { "CPU", 4, true, false, 4, 0, 0 },
-	[C_MEM] = { "MEM", 4, true, false, 5, 0, 0 },
-	[C_SPARK] = { "REQ 1H", 6, false, true, 1, 0, 0 },
+    [C_NAME] = {"SERVICE", 9, false, false, 0, 0, 0},
+    [C_STATUS] = {"STATUS", 9, false, false, 0, 0, 0},
+    [C_INST] = {"INST", 7, false, false, 0, 0, 0},
+    [C_REQ] = {"REQ/S", 6, true, false, 0, 0, 0},
+    [C_P50] = {"P50", 5, true, false, 3, 0, 0},
+    [C_P99] = {"P99", 5, true, false, 0, 0, 0},
+    [C_4XX] = {"4XX", 5, true, false, 2, 0, 0},
+    [C_5XX] = {"5XX", 5, true, false, 0, 0, 0},
+    [C_CPU] = {"CPU", 4, true, false, 4, 0, 0},
+    [C_MEM] = {"MEM", 4, true, false, 5, 0, 0},
+    [C_SPARK] = {"REQ 1H", 6, false, true, 1, 0, 0},
 };
 
 static const char *infra_names[INFRA_COUNT] = {
-	[INFRA_RDS] = "RDS", [INFRA_REDIS] = "Redis",
-	[INFRA_CLOUDFRONT] = "CloudFront", [INFRA_ALB] = "ALB",
+    [INFRA_RDS] = "RDS",
+    [INFRA_REDIS] = "Redis",
+    [INFRA_CLOUDFRONT] = "CloudFront",
+    [INFRA_ALB] = "ALB",
 };
 
 static void
@@ -72,8 +86,8 @@ free_roles(void)
 /* Header line with the title and the age of two sources. */
 static void
 two_ages(struct ui *ui, int y, int x, int w, const char *title,
-    const struct snapshot *a, const char *an, const struct snapshot *b,
-    const char *bn)
+         const struct snapshot *a, const char *an, const struct snapshot *b,
+         const char *bn)
 {
 	char age_a[64], age_b[64], right[160];
 	enum ui_color ca, cb;
@@ -94,8 +108,8 @@ two_ages(struct ui *ui, int y, int x, int w, const char *title,
 }
 
 static int
-draw_services(struct ui *ui, int y, int x, int h, int w,
-    struct snapshot *ss, struct snapshot *ms)
+draw_services(struct ui *ui, int y, int x, int h, int w, struct snapshot *ss,
+              struct snapshot *ms)
 {
 	struct services_data *sd = view_data(ss);
 	struct metrics_data *md = view_data(ms);
@@ -112,8 +126,8 @@ draw_services(struct ui *ui, int y, int x, int h, int w,
 	double v;
 
 	snprintf(title, sizeof title, "%s services%s%s%s", ce->name,
-	    ov.filter != NULL ? "  filter: " : "",
-	    ov.filter != NULL ? ov.filter : "", "");
+	         ov.filter != NULL ? "  filter: " : "",
+	         ov.filter != NULL ? ov.filter : "", "");
 	two_ages(ui, y, x, w, title, ss, "state", ms, "metrics");
 	memcpy(cols, cols_default, sizeof cols);
 	table_layout(cols, C_NCOLS, w);
@@ -126,47 +140,51 @@ draw_services(struct ui *ui, int y, int x, int h, int w,
 		role = sd != NULL ? sd->svcs[i].role : ce->services[i].role;
 		if (role == NULL)
 			continue;
-		if (ov.filter != NULL && ui_strcasestr(role, ov.filter) == NULL &&
+		if (ov.filter != NULL &&
+		    ui_strcasestr(role, ov.filter) == NULL &&
 		    (sd == NULL || sd->svcs[i].name == NULL ||
-		    ui_strcasestr(sd->svcs[i].name, ov.filter) == NULL))
+		     ui_strcasestr(sd->svcs[i].name, ov.filter) == NULL))
 			continue;
 		ov.roles[ov.nrows++] = xstrdup(role);
 	}
 	if (ov.sel >= ov.nrows)
 		ov.sel = ov.nrows > 0 ? ov.nrows - 1 : 0;
-	if (ov.nrows > 0 && (ui->role == NULL ||
-	    strcmp(ui->role, ov.roles[ov.sel]) != 0))
+	if (ov.nrows > 0 &&
+	    (ui->role == NULL || strcmp(ui->role, ov.roles[ov.sel]) != 0))
 		ui_set_role(ui, ov.roles[ov.sel]);
 	if (ov.nrows == 0)
-		ui_put(ui, row++, x + 1, w - 1, UC_DIM, ov.filter != NULL ?
-		    "no service matches the filter" : "no services");
+		ui_put(ui, row++, x + 1, w - 1, UC_DIM,
+		       ov.filter != NULL ? "no service matches the filter"
+		                         : "no services");
 
 	for (i = 0; i < ov.nrows && row < y + h; i++, row++) {
 		role = ov.roles[i];
 		si = view_service_for(sd, role);
 		sm = view_metrics_for(md, role);
-		table_cell(ui, row, x, &cols[C_NAME], i == ov.sel ? UC_SELECT :
-		    UC_ACCENT, role);
+		table_cell(ui, row, x, &cols[C_NAME],
+		           i == ov.sel ? UC_SELECT : UC_ACCENT, role);
 		c = sstale ? UC_DIM : ui_status_color(si ? si->status : NULL);
 		table_cell(ui, row, x, &cols[C_STATUS], c,
-		    view_status_short(si ? si->status : NULL));
+		           view_status_short(si ? si->status : NULL));
 		if (cols[C_INST].x >= 0) {
 			v = sm ? sm->last[MET_INSTANCES] : NAN;
-			snprintf(buf, sizeof buf, "%2s", isnan(v) ? "-" :
-			    fmt_num(v, title, sizeof title));
-			r = ui_put(ui, row, x + cols[C_INST].x, 2, mstale ?
-			    UC_DIM : UC_NORMAL, buf);
+			snprintf(buf, sizeof buf, "%2s",
+			         isnan(v) ? "-"
+			                  : fmt_num(v, title, sizeof title));
+			r = ui_put(ui, row, x + cols[C_INST].x, 2,
+			           mstale ? UC_DIM : UC_NORMAL, buf);
 			if (si != NULL) {
-				snprintf(buf, sizeof buf, " %d-%d", si->min_size,
-				    si->max_size);
+				snprintf(buf, sizeof buf, " %d-%d",
+				         si->min_size, si->max_size);
 				ui_put(ui, row, x + cols[C_INST].x + r,
-				    cols[C_INST].w - r, UC_DIM, buf);
+				       cols[C_INST].w - r, UC_DIM, buf);
 			}
 		}
-#define VAL(col, kind, fn, warn, bad) do {					\
-		v = sm ? sm->last[kind] : NAN;					\
-		c = mstale ? UC_DIM : ui_level_color(v, warn, bad);		\
-		table_cell(ui, row, x, &cols[col], c, fn(v, buf, sizeof buf));	\
+#define VAL(col, kind, fn, warn, bad)                                          \
+	do {                                                                   \
+		v = sm ? sm->last[kind] : NAN;                                 \
+		c = mstale ? UC_DIM : ui_level_color(v, warn, bad);            \
+		table_cell(ui, row, x, &cols[col], c, fn(v, buf, sizeof buf)); \
 	} while (0)
 		VAL(C_REQ, MET_REQUESTS, fmt_num, INFINITY, INFINITY);
 		VAL(C_P50, MET_LAT_P50, fmt_ms, 500, 1000);
@@ -180,8 +198,9 @@ draw_services(struct ui *ui, int y, int x, int h, int w,
 			v = sm->last[MET_5XX_PCT];
 			c = mstale ? UC_DIM : ui_level_color(v, 0.5, 1);
 			ui_sparkline(ui, row, x + cols[C_SPARK].x,
-			    cols[C_SPARK].w, c == UC_NORMAL ? UC_CHART : c,
-			    &sm->s[MET_REQUESTS], 0);
+			             cols[C_SPARK].w,
+			             c == UC_NORMAL ? UC_CHART : c,
+			             &sm->s[MET_REQUESTS], 0);
 		}
 	}
 	return row - y;
@@ -200,8 +219,8 @@ draw_infra(struct ui *ui, int y, int x, int h, int w, struct snapshot *ms)
 
 	ui_pane_header(ui, y, x, w, "data stores and edge", ms);
 	if (md == NULL || md->ninfra == 0) {
-		ui_put(ui, row++, x + 1, w - 1, UC_DIM, md == NULL ?
-		    "waiting for metrics" : "none configured");
+		ui_put(ui, row++, x + 1, w - 1, UC_DIM,
+		       md == NULL ? "waiting for metrics" : "none configured");
 		return row - y;
 	}
 	for (i = 0; i < md->ninfra && row < y + h; i++, row++) {
@@ -211,16 +230,19 @@ draw_infra(struct ui *ui, int y, int x, int h, int w, struct snapshot *ms)
 		cx = x + 36;
 		for (j = 0; j < ir->nvals && j < 4; j++) {
 			c = UC_NORMAL;
-			if (ir->units[j] != NULL && strcmp(ir->units[j], "%") == 0)
+			if (ir->units[j] != NULL &&
+			    strcmp(ir->units[j], "%") == 0)
 				c = ui_level_color(ir->vals[j], 75, 90);
 			if (stale)
 				c = UC_DIM;
 			fmt_num(ir->vals[j], val, sizeof val);
 			if (isnan(ir->vals[j]))
 				c = UC_DIM;
-			snprintf(cell, sizeof cell, "%s %s%s", ir->labels[j] ?
-			    ir->labels[j] : "", val, ir->units[j] != NULL &&
-			    !isnan(ir->vals[j]) ? ir->units[j] : "");
+			snprintf(cell, sizeof cell, "%s %s%s",
+			         ir->labels[j] ? ir->labels[j] : "", val,
+			         ir->units[j] != NULL && !isnan(ir->vals[j])
+			             ? ir->units[j]
+			             : "");
 			tw = text_width(cell);
 			if (cx + tw > x + w - spark)
 				break;
@@ -229,7 +251,7 @@ draw_infra(struct ui *ui, int y, int x, int h, int w, struct snapshot *ms)
 		}
 		if (spark > 0)
 			ui_sparkline(ui, row, x + w - spark, spark,
-			    stale ? UC_DIM : UC_CHART, &ir->trend, 0);
+			             stale ? UC_DIM : UC_CHART, &ir->trend, 0);
 	}
 	return row - y;
 }
@@ -248,11 +270,11 @@ draw_alarms(struct ui *ui, int y, int x, int h, int w, struct snapshot *as)
 		return 1;
 	}
 	snprintf(title, sizeof title, "alarms  %zu firing of %zu", ad->firing,
-	    ad->n);
+	         ad->n);
 	ui_pane_header(ui, y, x, w, title, as);
 	if (ad->firing == 0) {
 		ui_put(ui, row++, x + 1, w - 1, view_stale(as) ? UC_DIM : UC_OK,
-		    "all clear");
+		       "all clear");
 		return row - y;
 	}
 	for (i = 0; i < ad->n && row < y + h; i++) {
@@ -261,7 +283,8 @@ draw_alarms(struct ui *ui, int y, int x, int h, int w, struct snapshot *as)
 			continue;
 		ui_put(ui, row, x, 2, UC_BAD, ui_glyph(ui, G_BULLET));
 		ui_put_cell(ui, row, x + 2, 34, UC_BAD, a->name, false);
-		ui_put_cell(ui, row, x + 37, w - 37, UC_NORMAL, a->reason, false);
+		ui_put_cell(ui, row, x + 37, w - 37, UC_NORMAL, a->reason,
+		            false);
 		row++;
 	}
 	return row - y;
@@ -280,8 +303,8 @@ op_ref_cmp(const void *a, const void *b)
 
 	if (x->op->started_at != y->op->started_at)
 		return x->op->started_at > y->op->started_at ? -1 : 1;
-	return strcmp(x->si->role ? x->si->role : "", y->si->role ?
-	    y->si->role : "");
+	return strcmp(x->si->role ? x->si->role : "",
+	              y->si->role ? y->si->role : "");
 }
 
 static int
@@ -314,13 +337,14 @@ draw_ops(struct ui *ui, int y, int x, int h, int w, struct snapshot *ss)
 		o = refs[i].op;
 		fmt_age(now - o->started_at, when, sizeof when);
 		fmt_duration((o->ended_at > 0 ? o->ended_at : now) -
-		    o->started_at, took, sizeof took);
+		                 o->started_at,
+		             took, sizeof took);
 		ui_put_cell(ui, row, x, 10, UC_ACCENT, refs[i].si->role, false);
 		ui_put_cell(ui, row, x + 10, 18, UC_NORMAL, o->type, false);
 		ui_put_cell(ui, row, x + 29, 20, ui_status_color(o->status),
-		    o->status, false);
+		            o->status, false);
 		ui_putf(ui, row, x + 50, w - 50, UC_DIM, "%-9s %s %s", when,
-		    o->ended_at > 0 ? "took" : "running", took);
+		        o->ended_at > 0 ? "took" : "running", took);
 	}
 	free(refs);
 	return row - y;
@@ -345,12 +369,14 @@ draw_cost(struct ui *ui, int y, int x, int h, int w, struct snapshot *cs)
 	fmt_money(cd->forecast, cd->currency, fc, sizeof fc);
 	fmt_money(blo, cd->currency, lo, sizeof lo);
 	fmt_money(bhi, cd->currency, hi, sizeof hi);
-	c = bhi <= 0 ? UC_NORMAL : cd->forecast > bhi ? UC_BAD :
-	    cd->forecast > blo ? UC_WARN : UC_OK;
+	c = bhi <= 0             ? UC_NORMAL
+	    : cd->forecast > bhi ? UC_BAD
+	    : cd->forecast > blo ? UC_WARN
+	                         : UC_OK;
 	if (view_stale(cs))
 		c = UC_DIM;
 	snprintf(line, sizeof line, "MTD %s  forecast %s  budget %s-%s", mtd,
-	    fc, lo, hi);
+	         fc, lo, hi);
 	tw = ui_put(ui, y + 1, x + 1, w - 1, UC_NORMAL, line);
 	gw = w - tw - 5;
 	if (gw > 30)
@@ -361,8 +387,9 @@ draw_cost(struct ui *ui, int y, int x, int h, int w, struct snapshot *cs)
 		if (fill > gw)
 			fill = gw;
 		for (i = 0; i < gw; i++)
-			ui_put(ui, y + 1, x + tw + 3 + i, 1, i < fill ? c : UC_DIM,
-			    ui_glyph(ui, i < fill ? G_BLOCK : G_SHADE));
+			ui_put(ui, y + 1, x + tw + 3 + i, 1,
+			       i < fill ? c : UC_DIM,
+			       ui_glyph(ui, i < fill ? G_BLOCK : G_SHADE));
 	}
 	return 2;
 }
@@ -456,7 +483,11 @@ overview_key(struct ui *ui, int key, const char *action)
 }
 
 const struct view view_overview = {
-	.name = "overview", .title = "Overview", .tab = true,
-	.open = overview_open, .close = overview_close,
-	.draw = overview_draw, .key = overview_key,
+    .name = "overview",
+    .title = "Overview",
+    .tab = true,
+    .open = overview_open,
+    .close = overview_close,
+    .draw = overview_draw,
+    .key = overview_key,
 };

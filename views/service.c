@@ -1,4 +1,5 @@
-/* Service detail: braille charts over 1h-7d with deployment markers, image, scaling, operations. */
+/* Service detail: braille charts over 1h-7d with deployment markers, image,
+ * scaling, operations. */
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,17 +21,17 @@
 /* View state (UI thread only). */
 static struct {
 	enum detail_window window;
-	int req_env;		/* what was last requested from the poller */
+	int req_env; /* what was last requested from the poller */
 	char *req_role;
 	enum detail_window req_window;
-} sv = { DETAIL_1H, -1, NULL, DETAIL_1H };
+} sv = {DETAIL_1H, -1, NULL, DETAIL_1H};
 
 static void
 service_open(struct ui *ui, const char *arg)
 {
 	if (arg != NULL)
 		ui_set_role(ui, arg);
-	sv.req_env = -1;	/* ask again: the data may be old */
+	sv.req_env = -1; /* ask again: the data may be old */
 }
 
 static void
@@ -59,7 +60,7 @@ request_detail(struct ui *ui)
 
 static void
 draw_header(struct ui *ui, int y, int x, int w, const struct service_info *si,
-    struct snapshot *ss)
+            struct snapshot *ss)
 {
 	char buf[160], age[64];
 	const char *image, *p;
@@ -68,18 +69,19 @@ draw_header(struct ui *ui, int y, int x, int w, const struct service_info *si,
 	int cx;
 
 	cx = ui_putf(ui, y, x, w, UC_ACCENT, "%s / %s",
-	    ui_env_name(ui, ui->env), ui->role);
+	             ui_env_name(ui, ui->env), ui->role);
 	if (si != NULL) {
 		cx += ui_putf(ui, y, x + cx, w - cx, UC_NORMAL, "  %s  ",
-		    si->name != NULL ? si->name : "");
+		              si->name != NULL ? si->name : "");
 		c = view_stale(ss) ? UC_DIM : ui_status_color(si->status);
 		ui_putf(ui, y, x + cx, w - cx, c, "%s %s",
-		    ui_glyph(ui, G_BULLET), si->status ? si->status : "-");
+		        ui_glyph(ui, G_BULLET), si->status ? si->status : "-");
 	}
 	ui_snapshot_age(ui, ss, age, sizeof age, &c);
 	ui_put_right(ui, y, x, w, c, age);
 	if (si == NULL) {
-		ui_put(ui, y + 1, x, w, UC_DIM, "no state for this service yet");
+		ui_put(ui, y + 1, x, w, UC_DIM,
+		       "no state for this service yet");
 		return;
 	}
 	/* The registry host says nothing an engineer needs: drop it. */
@@ -87,32 +89,34 @@ draw_header(struct ui *ui, int y, int x, int w, const struct service_info *si,
 	if ((p = strstr(image, ".amazonaws.com/")) != NULL)
 		image = p + strlen(".amazonaws.com/");
 	cx = ui_put(ui, y + 1, x, w, UC_DIM, "image   ");
-	cut = text_cut(image, w - cx - (si->image_digest != NULL ? 28 : 0) -
-	    (si->image_tag != NULL ? text_width(si->image_tag) + 6 : 0));
+	cut = text_cut(
+	    image,
+	    w - cx - (si->image_digest != NULL ? 28 : 0) -
+	        (si->image_tag != NULL ? text_width(si->image_tag) + 6 : 0));
 	cx += ui_put(ui, y + 1, x + cx, w - cx, UC_NORMAL, cut);
 	free(cut);
 	if (si->image_tag != NULL && strstr(image, si->image_tag) == NULL)
 		cx += ui_putf(ui, y + 1, x + cx, w - cx, UC_ACCENT, "  tag %s",
-		    si->image_tag);
+		              si->image_tag);
 	if (si->image_digest != NULL && strstr(image, si->image_digest) == NULL)
 		ui_putf(ui, y + 1, x + cx, w - cx, UC_DIM, "  digest %.19s%s",
-		    si->image_digest, strlen(si->image_digest) > 19 ?
-		    ui_glyph(ui, G_ELLIPSIS) : "");
+		        si->image_digest,
+		        strlen(si->image_digest) > 19 ? ui_glyph(ui, G_ELLIPSIS)
+		                                      : "");
 	snprintf(buf, sizeof buf, "min %d  max %d  concurrency %d",
-	    si->min_size, si->max_size, si->max_concurrency);
+	         si->min_size, si->max_size, si->max_concurrency);
 	cx = ui_put(ui, y + 2, x, w, UC_DIM, "scaling ");
 	cx += ui_put(ui, y + 2, x + cx, w - cx, UC_NORMAL, buf);
 	if (si->asc_name != NULL)
-		cx += ui_putf(ui, y + 2, x + cx, w - cx, UC_DIM, "  (%s rev %d)",
-		    si->asc_name, si->asc_revision);
+		cx += ui_putf(ui, y + 2, x + cx, w - cx, UC_DIM,
+		              "  (%s rev %d)", si->asc_name, si->asc_revision);
 	if (si->cpu != NULL && si->memory != NULL && cx + 24 < w)
 		ui_putf(ui, y + 2, x + cx, w - cx, UC_DIM, "  cpu %s  mem %s",
-		    si->cpu, si->memory);
+		        si->cpu, si->memory);
 }
 
 static void
-draw_windows(struct ui *ui, int y, int x, int w, struct snapshot *ds,
-    bool have)
+draw_windows(struct ui *ui, int y, int x, int w, struct snapshot *ds, bool have)
 {
 	char label[16], age[64];
 	enum ui_color c;
@@ -121,13 +125,16 @@ draw_windows(struct ui *ui, int y, int x, int w, struct snapshot *ds,
 	cx += ui_put(ui, y, x, w, UC_DIM, "window ");
 	for (i = 0; i < DETAIL_COUNT; i++) {
 		snprintf(label, sizeof label, " %s ",
-		    detail_window_name((enum detail_window)i));
-		cx += ui_put(ui, y, x + cx, w - cx, i == (int)sv.window ?
-		    UC_TAB_ACTIVE : UC_TAB, label);
+		         detail_window_name((enum detail_window)i));
+		cx +=
+		    ui_put(ui, y, x + cx, w - cx,
+		           i == (int)sv.window ? UC_TAB_ACTIVE : UC_TAB, label);
 		cx++;
 	}
-	cx += ui_putf(ui, y, x + cx, w - cx, UC_DIM, "  h/l change  %s "
-	    "deployment", ui_glyph(ui, G_UP));
+	cx += ui_putf(ui, y, x + cx, w - cx, UC_DIM,
+	              "  h/l change  %s "
+	              "deployment",
+	              ui_glyph(ui, G_UP));
 	if (!have) {
 		ui_put_right(ui, y, x, w, UC_DIM, "loading");
 		return;
@@ -139,7 +146,7 @@ draw_windows(struct ui *ui, int y, int x, int w, struct snapshot *ds,
 
 static void
 draw_ops(struct ui *ui, int y, int x, int h, int w,
-    const struct service_info *si)
+         const struct service_info *si)
 {
 	const struct op_info *o;
 	char when[32], took[32];
@@ -157,11 +164,11 @@ draw_ops(struct ui *ui, int y, int x, int h, int w,
 		end = o->ended_at > 0 ? o->ended_at : now;
 		fmt_duration(end - o->started_at, took, sizeof took);
 		ui_put_cell(ui, y + 1 + (int)i, x + 1, 18, UC_NORMAL, o->type,
-		    false);
+		            false);
 		ui_put_cell(ui, y + 1 + (int)i, x + 20, 20,
-		    ui_status_color(o->status), o->status, false);
+		            ui_status_color(o->status), o->status, false);
 		ui_putf(ui, y + 1 + (int)i, x + 41, w - 41, UC_DIM,
-		    "%-9s took %s", when, took);
+		        "%-9s took %s", when, took);
 	}
 }
 
@@ -247,16 +254,18 @@ service_draw(struct ui *ui, int y, int x, int h, int w)
 	ch[5].title = "active instances";
 	ch[5].fmt = fmt_num;
 	for (k = 0; k < 6; k++) {
-		static const enum metric_kind kinds[6] = { MET_REQUESTS,
-			MET_LAT_P99, MET_5XX_PCT, MET_CPU, MET_MEM,
-			MET_INSTANCES };
+		static const enum metric_kind kinds[6] = {
+		    MET_REQUESTS, MET_LAT_P99, MET_5XX_PCT,
+		    MET_CPU,      MET_MEM,     MET_INSTANCES};
 
 		ch[k].s = sm != NULL ? &sm->s[kinds[k]] : NULL;
 		ch[k].start = start;
 		ch[k].end = end;
 		ch[k].color = k == 2 && sm != NULL &&
-		    ui_level_color(sm->last[MET_5XX_PCT], 0.5, 1) != UC_NORMAL ?
-		    UC_BAD : UC_CHART;
+		                      ui_level_color(sm->last[MET_5XX_PCT], 0.5,
+		                                     1) != UC_NORMAL
+		                  ? UC_BAD
+		                  : UC_CHART;
 		if (view_stale(ds))
 			ch[k].color = UC_DIM;
 		ch[k].markers = marks;
@@ -264,16 +273,16 @@ service_draw(struct ui *ui, int y, int x, int h, int w)
 	}
 	if (!have && chh > 2)
 		ui_put(ui, y + 4 + chh / 2, x + w / 2 - 10, 30, UC_DIM,
-		    sv.window == DETAIL_1H ? "waiting for metrics" :
-		    "loading this window");
+		       sv.window == DETAIL_1H ? "waiting for metrics"
+		                              : "loading this window");
 	else if (chh >= 6) {
 		int rowsn = (nch + cols - 1) / cols, hh = chh / rowsn;
 
 		cw = w / cols;
 		for (k = 0; k < nch; k++)
 			chart_draw(ui, y + 4 + (k / cols) * hh,
-			    x + (k % cols) * cw, hh - (hh > 6 ? 1 : 0),
-			    cw - (cols > 1 ? 2 : 0), &ch[k]);
+			           x + (k % cols) * cw, hh - (hh > 6 ? 1 : 0),
+			           cw - (cols > 1 ? 2 : 0), &ch[k]);
 	}
 	if (opsh > 0)
 		draw_ops(ui, y + h - opsh, x, opsh, w, si);
@@ -301,13 +310,17 @@ service_key(struct ui *ui, int key, const char *action)
 	}
 	if (strcmp(action, "refresh") == 0) {
 		sv.req_env = -1;
-		return 0;	/* the global refresh runs too */
+		return 0; /* the global refresh runs too */
 	}
 	return 0;
 }
 
 const struct view view_service = {
-	.name = "service", .title = "Service", .tab = false,
-	.open = service_open, .close = service_close,
-	.draw = service_draw, .key = service_key,
+    .name = "service",
+    .title = "Service",
+    .tab = false,
+    .open = service_open,
+    .close = service_close,
+    .draw = service_draw,
+    .key = service_key,
 };

@@ -1,4 +1,5 @@
-/* The one sanitizer for remote text, plus column-aware measuring and cutting. */
+/* The one sanitizer for remote text, plus column-aware measuring and cutting.
+ */
 #include "util/sanitize.h"
 
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 
 #define REPLACEMENT 0xfffd
 
-/* Written once by the UI before threads start (text_set_ascii); read-only after. */
+/* Written once by the UI before threads start (text_set_ascii); read-only
+ * after. */
 static bool ascii_mode;
 
 void
@@ -74,18 +76,18 @@ decode_strict(const unsigned char *p, size_t n, uint32_t *cp)
 		need = 2;
 		v = c & 0x0f;
 		if (c == 0xe0)
-			lo = 0xa0;	/* no overlongs */
+			lo = 0xa0; /* no overlongs */
 		else if (c == 0xed)
-			hi = 0x9f;	/* no surrogates */
+			hi = 0x9f; /* no surrogates */
 	} else if (c >= 0xf0 && c <= 0xf4) {
 		need = 3;
 		v = c & 0x07;
 		if (c == 0xf0)
 			lo = 0x90;
 		else if (c == 0xf4)
-			hi = 0x8f;	/* nothing above U+10FFFF */
+			hi = 0x8f; /* nothing above U+10FFFF */
 	} else {
-		*cp = REPLACEMENT;	/* 80-c1, f5-ff */
+		*cp = REPLACEMENT; /* 80-c1, f5-ff */
 		return 1;
 	}
 	for (i = 1; i <= need; i++) {
@@ -119,11 +121,13 @@ static bool
 is_dropped(uint32_t cp)
 {
 	return cp == 0x061c || cp == 0x180e || cp == 0x200b || cp == 0x200c ||
-	    cp == 0x200d || cp == 0x200e || cp == 0x200f ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) ||
-	    (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0x206a && cp <= 0x206f) ||
-	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0xfffe ||
-	    cp == 0xffff || (cp >= 0xe0000 && cp <= 0xe007f);
+	       cp == 0x200d || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2064) ||
+	       (cp >= 0x2066 && cp <= 0x2069) ||
+	       (cp >= 0x206a && cp <= 0x206f) || cp == 0xfeff ||
+	       (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0xfffe || cp == 0xffff ||
+	       (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
 enum esc_state { S_NORMAL, S_ESC, S_CSI, S_NF, S_SS, S_STR, S_STR_ESC };
@@ -131,7 +135,7 @@ enum esc_state { S_NORMAL, S_ESC, S_CSI, S_NF, S_SS, S_STR, S_STR_ESC };
 struct san {
 	struct buf out;
 	enum esc_state st;
-	bool osc;		/* string may also end with BEL */
+	bool osc; /* string may also end with BEL */
 	bool full;
 };
 
@@ -145,7 +149,7 @@ san_emit(struct san *z, uint32_t cp)
 		return;
 	n = utf8_encode(cp, enc);
 	if (z->out.len + (size_t)n > TEXT_MAX) {
-		buf_puts(&z->out, "\xe2\x80\xa6");	/* … */
+		buf_puts(&z->out, "\xe2\x80\xa6"); /* … */
 		z->full = true;
 		return;
 	}
@@ -166,11 +170,15 @@ san_normal(struct san *z, uint32_t cp)
 		z->st = S_STR;
 		z->osc = true;
 		return;
-	case 0x90: case 0x98: case 0x9e: case 0x9f:
+	case 0x90:
+	case 0x98:
+	case 0x9e:
+	case 0x9f:
 		z->st = S_STR;
 		z->osc = false;
 		return;
-	case 0x8e: case 0x8f:
+	case 0x8e:
+	case 0x8f:
 		z->st = S_SS;
 		return;
 	case '\t':
@@ -178,7 +186,9 @@ san_normal(struct san *z, uint32_t cp)
 		return;
 	case '\r':
 		return;
-	case '\n': case 0x2028: case 0x2029:
+	case '\n':
+	case 0x2028:
+	case 0x2029:
 		san_emit(z, '\n');
 		return;
 	}
@@ -208,7 +218,7 @@ san_feed(struct san *z, uint32_t cp)
 				z->st = S_STR;
 				z->osc = true;
 			} else if (cp == 'P' || cp == 'X' || cp == '^' ||
-			    cp == '_') {
+			           cp == '_') {
 				z->st = S_STR;
 				z->osc = false;
 			} else if (cp == 'N' || cp == 'O')
@@ -218,7 +228,7 @@ san_feed(struct san *z, uint32_t cp)
 			else if (cp == 0x1b)
 				z->st = S_ESC;
 			else if (cp < 0x30 || cp > 0x7e)
-				continue;	/* lone ESC: drop it, keep cp */
+				continue; /* lone ESC: drop it, keep cp */
 			return;
 		case S_CSI:
 			if (cp >= 0x20 && cp <= 0x3f)
@@ -226,7 +236,7 @@ san_feed(struct san *z, uint32_t cp)
 			z->st = S_NORMAL;
 			if (cp >= 0x40 && cp <= 0x7e)
 				return;
-			continue;	/* aborted: cp is ordinary */
+			continue; /* aborted: cp is ordinary */
 		case S_NF:
 			if (cp >= 0x20 && cp <= 0x2f)
 				return;
@@ -255,7 +265,7 @@ san_feed(struct san *z, uint32_t cp)
 				z->st = S_NORMAL;
 				return;
 			}
-			z->st = S_ESC;	/* ESC ends the string, starts anew */
+			z->st = S_ESC; /* ESC ends the string, starts anew */
 			continue;
 		}
 	}
@@ -285,7 +295,7 @@ char *
 text_sanitize_line(const char *s, size_t len)
 {
 	char *t = text_sanitize(s, len), *p;
-	struct buf b = { 0 };
+	struct buf b = {0};
 	bool brk = false;
 
 	buf_puts(&b, "");
@@ -299,7 +309,7 @@ text_sanitize_line(const char *s, size_t len)
 				b.len--;
 			b.data[b.len] = '\0';
 			if (b.len > 0)
-				buf_puts(&b, " \xe2\x8f\x8e ");	/* ⏎ */
+				buf_puts(&b, " \xe2\x8f\x8e "); /* ⏎ */
 			while (*p == ' ')
 				p++;
 			brk = false;

@@ -63,8 +63,8 @@ text_sanitize__sgr_colour__removed_without_residue(void **state)
 {
 	EXPECT("\033[31mERROR\033[0m done", "ERROR done");
 	EXPECT("\033[38;2;255;0;0mred", "red");
-	EXPECT("a\033[?1049hb", "ab");		/* alternate screen */
-	EXPECT("x\033[2J\033[Hy", "xy");		/* clear + home */
+	EXPECT("a\033[?1049hb", "ab");   /* alternate screen */
+	EXPECT("x\033[2J\033[Hy", "xy"); /* clear + home */
 }
 
 static void
@@ -95,11 +95,11 @@ text_sanitize__dcs_and_apc__removed(void **state)
 static void
 text_sanitize__short_escapes__removed(void **state)
 {
-	EXPECT("a\033cb", "ab");		/* RIS: full reset */
-	EXPECT("a\0337b\0338c", "abc");	/* save/restore cursor */
-	EXPECT("a\033(0b", "ab");		/* line drawing charset */
-	EXPECT("a\033#8b", "ab");		/* DECALN */
-	EXPECT("a\033Nxb", "ab");		/* SS2 + char */
+	EXPECT("a\033cb", "ab");        /* RIS: full reset */
+	EXPECT("a\0337b\0338c", "abc"); /* save/restore cursor */
+	EXPECT("a\033(0b", "ab");       /* line drawing charset */
+	EXPECT("a\033#8b", "ab");       /* DECALN */
+	EXPECT("a\033Nxb", "ab");       /* SS2 + char */
 	EXPECT("trailing\033", "trailing");
 }
 
@@ -114,18 +114,32 @@ static void
 text_sanitize__c1_controls_utf8__sequences_consumed(void **state)
 {
 	/* U+009B is CSI, U+009D is OSC, U+009C is ST. */
-	EXPECT("a\xc2\x9b" "31mb", "ab");
-	EXPECT("a\xc2\x9d" "0;title\xc2\x9c" "b", "ab");
-	EXPECT("a\xc2\x90" "dcs\xc2\x9c" "b", "ab");
+	EXPECT("a\xc2\x9b"
+	       "31mb",
+	       "ab");
+	EXPECT("a\xc2\x9d"
+	       "0;title\xc2\x9c"
+	       "b",
+	       "ab");
+	EXPECT("a\xc2\x90"
+	       "dcs\xc2\x9c"
+	       "b",
+	       "ab");
 	/* Other C1 controls become visible U+FFFD. */
-	EXPECT("a\xc2\x85" "b", "a\xef\xbf\xbd" "b");
+	EXPECT("a\xc2\x85"
+	       "b",
+	       "a\xef\xbf\xbd"
+	       "b");
 }
 
 static void
 text_sanitize__raw_c1_bytes__replacement(void **state)
 {
 	/* A raw 0x9b byte is invalid UTF-8: U+FFFD, never CSI. */
-	EXPECT("a\x9b" "31mb", "a\xef\xbf\xbd" "31mb");
+	EXPECT("a\x9b"
+	       "31mb",
+	       "a\xef\xbf\xbd"
+	       "31mb");
 }
 
 static void
@@ -137,20 +151,28 @@ text_sanitize__c0_controls__replaced_tab_cr_lf_handled(void **state)
 	EXPECT("bell\007", "bell\xef\xbf\xbd");
 	EXPECT("back\bspace", "back\xef\xbf\xbdspace");
 	EXPECT("del\x7f", "del\xef\xbf\xbd");
-	EXPECT("nul\0byte", "nul\xef\xbf\xbd" "byte");
+	EXPECT("nul\0byte", "nul\xef\xbf\xbd"
+	                    "byte");
 }
 
 static void
 text_sanitize__invalid_utf8__replacement_per_subpart(void **state)
 {
 	EXPECT("\xff", "\xef\xbf\xbd");
-	EXPECT("a\x80" "b", "a\xef\xbf\xbd" "b");
+	EXPECT("a\x80"
+	       "b",
+	       "a\xef\xbf\xbd"
+	       "b");
 	/* Truncated 3-byte sequence: one U+FFFD, next char kept. */
-	EXPECT("\xe2\x82" "x", "\xef\xbf\xbd" "x");
+	EXPECT("\xe2\x82"
+	       "x",
+	       "\xef\xbf\xbd"
+	       "x");
 	/* Truncated at the end of input. */
 	EXPECT("ok\xf0\x9f\x98", "ok\xef\xbf\xbd");
 	/* Valid euro sign and emoji survive. */
-	EXPECT("\xe2\x82\xac \xf0\x9f\x98\x80", "\xe2\x82\xac \xf0\x9f\x98\x80");
+	EXPECT("\xe2\x82\xac \xf0\x9f\x98\x80",
+	       "\xe2\x82\xac \xf0\x9f\x98\x80");
 }
 
 static void
@@ -161,7 +183,7 @@ text_sanitize__overlong_encodings__rejected(void **state)
 	EXPECT("\xc0\x9b", "\xef\xbf\xbd\xef\xbf\xbd");
 	EXPECT("\xe0\x80\x9b", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	EXPECT("\xf0\x80\x80\x9b",
-	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 }
 
 static void
@@ -169,7 +191,7 @@ text_sanitize__surrogates_and_out_of_range__rejected(void **state)
 {
 	EXPECT("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	EXPECT("\xf4\x90\x80\x80",
-	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	EXPECT("\xf5\x80", "\xef\xbf\xbd\xef\xbf\xbd");
 	/* The last valid code point U+10FFFD is kept. */
 	EXPECT("\xf4\x8f\xbf\xbd", "\xf4\x8f\xbf\xbd");
@@ -179,26 +201,40 @@ static void
 text_sanitize__bidi_controls__removed(void **state)
 {
 	/* "Trojan source": RLO/LRI/PDI and friends. */
-	EXPECT("ab\xe2\x80\xae" "cd\xe2\x80\xac", "abcd");
+	EXPECT("ab\xe2\x80\xae"
+	       "cd\xe2\x80\xac",
+	       "abcd");
 	EXPECT("\xe2\x81\xa6x\xe2\x81\xa9", "x");
-	EXPECT("\xe2\x80\x8e" "a\xe2\x80\x8f", "a");
-	EXPECT("\xd8\x9c" "a", "a");	/* U+061C */
+	EXPECT("\xe2\x80\x8e"
+	       "a\xe2\x80\x8f",
+	       "a");
+	EXPECT("\xd8\x9c"
+	       "a",
+	       "a"); /* U+061C */
 }
 
 static void
 text_sanitize__zero_width__removed(void **state)
 {
-	EXPECT("ad\xe2\x80\x8bmin", "admin");		/* ZWSP */
-	EXPECT("a\xe2\x80\x8c\xe2\x80\x8d" "b", "ab");	/* ZWNJ ZWJ */
-	EXPECT("\xef\xbb\xbfhello", "hello");		/* BOM */
-	EXPECT("a\xe2\x81\xa0" "b", "ab");		/* word joiner */
-	EXPECT("a\xf3\xa0\x80\x81" "b", "ab");		/* tag char */
+	EXPECT("ad\xe2\x80\x8bmin", "admin"); /* ZWSP */
+	EXPECT("a\xe2\x80\x8c\xe2\x80\x8d"
+	       "b",
+	       "ab");                         /* ZWNJ ZWJ */
+	EXPECT("\xef\xbb\xbfhello", "hello"); /* BOM */
+	EXPECT("a\xe2\x81\xa0"
+	       "b",
+	       "ab"); /* word joiner */
+	EXPECT("a\xf3\xa0\x80\x81"
+	       "b",
+	       "ab"); /* tag char */
 }
 
 static void
 text_sanitize__line_separators__become_newline(void **state)
 {
-	EXPECT("a\xe2\x80\xa8" "b", "a\nb");
+	EXPECT("a\xe2\x80\xa8"
+	       "b",
+	       "a\nb");
 }
 
 static void
@@ -269,10 +305,10 @@ static void
 text_width__cjk_emoji_combining__columns(void **state)
 {
 	assert_int_equal(text_width("abc"), 3);
-	assert_int_equal(text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);	/* 日本 */
-	assert_int_equal(text_width("\xf0\x9f\x98\x80"), 2);		/* 😀 */
-	assert_int_equal(text_width("e\xcc\x81"), 1);			/* e + U+0301 */
-	assert_int_equal(text_width("\xe2\x80\xa6"), 1);		/* … */
+	assert_int_equal(text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4); /* 日本 */
+	assert_int_equal(text_width("\xf0\x9f\x98\x80"), 2);         /* 😀 */
+	assert_int_equal(text_width("e\xcc\x81"), 1);    /* e + U+0301 */
+	assert_int_equal(text_width("\xe2\x80\xa6"), 1); /* … */
 	assert_int_equal(text_width(""), 0);
 	assert_int_equal(text_width(NULL), 0);
 }
@@ -307,7 +343,10 @@ text_cut__by_columns__never_splits_characters(void **state)
 	free(s);
 
 	/* Combining marks stay with their base. */
-	s = text_cut("e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 2);
+	s = text_cut("e\xcc\x81"
+	             "e\xcc\x81"
+	             "e\xcc\x81",
+	             2);
 	assert_string_equal(s, "e\xcc\x81\xe2\x80\xa6");
 	free(s);
 
@@ -336,7 +375,9 @@ static void
 text_prefix__wide_char_at_edge__stops_before(void **state)
 {
 	int used;
-	size_t n = text_prefix("a\xe6\x97\xa5" "b", 2, &used);
+	size_t n = text_prefix("a\xe6\x97\xa5"
+	                       "b",
+	                       2, &used);
 
 	assert_int_equal(n, 1);
 	assert_int_equal(used, 1);
@@ -345,7 +386,7 @@ text_prefix__wide_char_at_edge__stops_before(void **state)
 static void
 utf8_encode__round_trip__all_lengths(void **state)
 {
-	uint32_t cps[] = { 0x41, 0xe9, 0x20ac, 0x1f600, 0x10fffd };
+	uint32_t cps[] = {0x41, 0xe9, 0x20ac, 0x1f600, 0x10fffd};
 	char out[8];
 	uint32_t back;
 	size_t i;
@@ -363,31 +404,36 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(text_sanitize__plain_ascii__unchanged),
-		cmocka_unit_test(text_sanitize__null__empty_string),
-		cmocka_unit_test(text_sanitize__sgr_colour__removed_without_residue),
-		cmocka_unit_test(text_sanitize__osc52_clipboard__removed),
-		cmocka_unit_test(text_sanitize__osc_title_set__removed),
-		cmocka_unit_test(text_sanitize__dcs_and_apc__removed),
-		cmocka_unit_test(text_sanitize__short_escapes__removed),
-		cmocka_unit_test(text_sanitize__unterminated_osc__stops_at_newline),
-		cmocka_unit_test(text_sanitize__c1_controls_utf8__sequences_consumed),
-		cmocka_unit_test(text_sanitize__raw_c1_bytes__replacement),
-		cmocka_unit_test(text_sanitize__c0_controls__replaced_tab_cr_lf_handled),
-		cmocka_unit_test(text_sanitize__invalid_utf8__replacement_per_subpart),
-		cmocka_unit_test(text_sanitize__overlong_encodings__rejected),
-		cmocka_unit_test(text_sanitize__surrogates_and_out_of_range__rejected),
-		cmocka_unit_test(text_sanitize__bidi_controls__removed),
-		cmocka_unit_test(text_sanitize__zero_width__removed),
-		cmocka_unit_test(text_sanitize__line_separators__become_newline),
-		cmocka_unit_test(text_sanitize__huge_line__capped_with_ellipsis),
-		cmocka_unit_test(text_sanitize__random_bytes__never_emit_controls),
-		cmocka_unit_test(text_sanitize_line__newlines__visible_separator),
-		cmocka_unit_test(text_width__cjk_emoji_combining__columns),
-		cmocka_unit_test(text_cut__by_columns__never_splits_characters),
-		cmocka_unit_test(text_cut__ascii_mode__tilde_and_one_column_each),
-		cmocka_unit_test(text_prefix__wide_char_at_edge__stops_before),
-		cmocka_unit_test(utf8_encode__round_trip__all_lengths),
+	    cmocka_unit_test(text_sanitize__plain_ascii__unchanged),
+	    cmocka_unit_test(text_sanitize__null__empty_string),
+	    cmocka_unit_test(
+	        text_sanitize__sgr_colour__removed_without_residue),
+	    cmocka_unit_test(text_sanitize__osc52_clipboard__removed),
+	    cmocka_unit_test(text_sanitize__osc_title_set__removed),
+	    cmocka_unit_test(text_sanitize__dcs_and_apc__removed),
+	    cmocka_unit_test(text_sanitize__short_escapes__removed),
+	    cmocka_unit_test(text_sanitize__unterminated_osc__stops_at_newline),
+	    cmocka_unit_test(
+	        text_sanitize__c1_controls_utf8__sequences_consumed),
+	    cmocka_unit_test(text_sanitize__raw_c1_bytes__replacement),
+	    cmocka_unit_test(
+	        text_sanitize__c0_controls__replaced_tab_cr_lf_handled),
+	    cmocka_unit_test(
+	        text_sanitize__invalid_utf8__replacement_per_subpart),
+	    cmocka_unit_test(text_sanitize__overlong_encodings__rejected),
+	    cmocka_unit_test(
+	        text_sanitize__surrogates_and_out_of_range__rejected),
+	    cmocka_unit_test(text_sanitize__bidi_controls__removed),
+	    cmocka_unit_test(text_sanitize__zero_width__removed),
+	    cmocka_unit_test(text_sanitize__line_separators__become_newline),
+	    cmocka_unit_test(text_sanitize__huge_line__capped_with_ellipsis),
+	    cmocka_unit_test(text_sanitize__random_bytes__never_emit_controls),
+	    cmocka_unit_test(text_sanitize_line__newlines__visible_separator),
+	    cmocka_unit_test(text_width__cjk_emoji_combining__columns),
+	    cmocka_unit_test(text_cut__by_columns__never_splits_characters),
+	    cmocka_unit_test(text_cut__ascii_mode__tilde_and_one_column_each),
+	    cmocka_unit_test(text_prefix__wide_char_at_edge__stops_before),
+	    cmocka_unit_test(utf8_encode__round_trip__all_lengths),
 	};
 
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {

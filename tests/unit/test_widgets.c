@@ -86,7 +86,7 @@ fmt_bytes__ranges__binary_units(void **state)
 	assert_string_equal(fmt_bytes(1536, b, sizeof b), "1.5 KiB");
 	assert_string_equal(fmt_bytes(12u << 20, b, sizeof b), "12 MiB");
 	assert_string_equal(fmt_bytes((uint64_t)1288490189, b, sizeof b),
-	    "1.2 GiB");
+	                    "1.2 GiB");
 }
 
 static void
@@ -95,7 +95,7 @@ fmt_money__usd_and_other__separators(void **state)
 	assert_string_equal(fmt_money(12.3, "USD", b, sizeof b), "$12.30");
 	assert_string_equal(fmt_money(1234.5, "USD", b, sizeof b), "$1,235");
 	assert_string_equal(fmt_money(1234567, NULL, b, sizeof b),
-	    "$1,234,567");
+	                    "$1,234,567");
 	assert_string_equal(fmt_money(-3, "USD", b, sizeof b), "-$3.00");
 	assert_string_equal(fmt_money(12.3, "EUR", b, sizeof b), "12.30 EUR");
 	assert_string_equal(fmt_money(NAN, "USD", b, sizeof b), "-");
@@ -104,7 +104,7 @@ fmt_money__usd_and_other__separators(void **state)
 static void
 spark_levels__ramp__all_eight_levels(void **state)
 {
-	double v[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	double v[8] = {0, 1, 2, 3, 4, 5, 6, 7};
 	int lv[8], i;
 
 	spark_levels(v, 8, 0, 7, lv, 8);
@@ -115,7 +115,7 @@ spark_levels__ramp__all_eight_levels(void **state)
 static void
 spark_levels__gaps_and_short_series__minus_one(void **state)
 {
-	double v[3] = { 5, NAN, 10 };
+	double v[3] = {5, NAN, 10};
 	int lv[5];
 
 	spark_levels(v, 3, NAN, NAN, lv, 5);
@@ -130,11 +130,11 @@ spark_levels__gaps_and_short_series__minus_one(void **state)
 static void
 spark_levels__bucket__takes_maximum(void **state)
 {
-	double v[6] = { 1, 9, 1, 1, 1, 1 };
+	double v[6] = {1, 9, 1, 1, 1, 1};
 	int lv[3];
 
 	spark_levels(v, 6, 0, 9, lv, 3);
-	assert_int_equal(lv[0], 7);	/* the spike is never averaged away */
+	assert_int_equal(lv[0], 7); /* the spike is never averaged away */
 	assert_int_equal(lv[1], 0);
 	assert_int_equal(lv[2], 0);
 }
@@ -142,7 +142,7 @@ spark_levels__bucket__takes_maximum(void **state)
 static void
 spark_levels__floor__relative_to_range(void **state)
 {
-	double v[4] = { 10, 15, 20, NAN };
+	double v[4] = {10, 15, 20, NAN};
 	int lv[4];
 
 	spark_levels(v, 4, 10, 20, lv, 4);
@@ -155,8 +155,8 @@ spark_levels__floor__relative_to_range(void **state)
 static void
 spark_floor__steady_high_or_low__floor(void **state)
 {
-	double steady[3] = { 100, 104, 98 };
-	double spiky[3] = { 1, 50, 100 };
+	double steady[3] = {100, 104, 98};
+	double spiky[3] = {1, 50, 100};
 	double f = spark_floor(steady, 3);
 
 	assert_true(f > 0 && f < 98);
@@ -167,7 +167,7 @@ spark_floor__steady_high_or_low__floor(void **state)
 static void
 sparkline__render__blocks_and_ascii(void **state)
 {
-	double v[4] = { 0, 7, NAN, 3.5 };
+	double v[4] = {0, 7, NAN, 3.5};
 	char *s;
 
 	s = sparkline(v, 4, 0, 7, 4, false);
@@ -187,8 +187,8 @@ braille_set__each_dot__unicode_bit(void **state)
 {
 	struct braille *g = braille_new(1, 1);
 	static const uint8_t want[2][4] = {
-		{ 0x01, 0x02, 0x04, 0x40 },
-		{ 0x08, 0x10, 0x20, 0x80 },
+	    {0x01, 0x02, 0x04, 0x40},
+	    {0x08, 0x10, 0x20, 0x80},
 	};
 	int x, y;
 
@@ -199,7 +199,7 @@ braille_set__each_dot__unicode_bit(void **state)
 			assert_int_equal(braille_cell(g, 0, 0), want[x][y]);
 			assert_true(braille_get(g, x, y));
 		}
-	braille_set(g, 5, 5);	/* outside: ignored */
+	braille_set(g, 5, 5); /* outside: ignored */
 	braille_set(g, -1, 0);
 	braille_free(g);
 }
@@ -216,7 +216,7 @@ braille_row__full_cell__u28ff(void **state)
 		braille_set(g, 1, y);
 	}
 	row = braille_row(g, 0, false);
-	assert_string_equal(row, "\xe2\xa3\xbf ");	/* U+28FF, blank */
+	assert_string_equal(row, "\xe2\xa3\xbf "); /* U+28FF, blank */
 	free(row);
 	row = braille_row(g, 0, true);
 	assert_string_equal(row, ": ");
@@ -227,8 +227,8 @@ braille_row__full_cell__u28ff(void **state)
 static void
 braille_plot__rising_series__bottom_left_to_top_right(void **state)
 {
-	struct braille *g = braille_new(4, 2);	/* 8 x 8 dots */
-	double v[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	struct braille *g = braille_new(4, 2); /* 8 x 8 dots */
+	double v[8] = {0, 1, 2, 3, 4, 5, 6, 7};
 	int i;
 
 	braille_plot(g, v, 8, 0, 7);
@@ -242,8 +242,8 @@ braille_plot__rising_series__bottom_left_to_top_right(void **state)
 static void
 braille_plot__nan_gap__not_joined(void **state)
 {
-	struct braille *g = braille_new(3, 1);	/* 6 x 4 dots */
-	double v[3] = { 0, NAN, 0 };
+	struct braille *g = braille_new(3, 1); /* 6 x 4 dots */
+	double v[3] = {0, NAN, 0};
 	int x;
 
 	braille_plot(g, v, 3, 0, 1);
@@ -258,7 +258,7 @@ static void
 braille_plot__out_of_range__clamped(void **state)
 {
 	struct braille *g = braille_new(1, 1);
-	double v[2] = { -50, 50 };
+	double v[2] = {-50, 50};
 
 	braille_plot(g, v, 2, 0, 1);
 	assert_true(braille_get(g, 0, 3));
@@ -277,17 +277,16 @@ axis_nice_max__values__round_up(void **state)
 	assert_true(axis_nice_max(100) == 100);
 }
 
-
 /* ---- table layout, key table, dialogs (no terminal needed) ---------- */
 
 static void
 table_layout__narrow__drops_highest_drop_first(void **state)
 {
 	struct table_col cols[4] = {
-		{ "A", 10, false, false, 0, 0, 0 },
-		{ "B", 10, false, false, 2, 0, 0 },
-		{ "C", 10, false, false, 1, 0, 0 },
-		{ "D", 5, false, true, 0, 0, 0 },
+	    {"A", 10, false, false, 0, 0, 0},
+	    {"B", 10, false, false, 2, 0, 0},
+	    {"C", 10, false, false, 1, 0, 0},
+	    {"D", 5, false, true, 0, 0, 0},
 	};
 
 	/* 10+10+10+5 + 3 gaps = 38 fits 40: D takes the 2 spare columns. */
@@ -330,8 +329,9 @@ table_move__actions__clamped(void **state)
 static void
 keys_parse__names__round_trip(void **state)
 {
-	static const char *specs[] = { "q", "Enter", "Tab", "S-Tab", "Esc",
-		"Space", "C-r", "F5", "Up", "PgDn", "$", "?" };
+	static const char *specs[] = {"q",   "Enter", "Tab", "S-Tab",
+	                              "Esc", "Space", "C-r", "F5",
+	                              "Up",  "PgDn",  "$",   "?"};
 	char name[32];
 	size_t i;
 	int k;
@@ -380,7 +380,7 @@ keys_table__every_binding__has_action_and_help(void **state)
 
 			snprintf(buf, sizeof buf, "%s", t[i].views);
 			for (p = strtok_r(buf, " ", &save); p != NULL;
-			    p = strtok_r(NULL, " ", &save))
+			     p = strtok_r(NULL, " ", &save))
 				assert_non_null(views_find(p));
 		}
 	}
@@ -407,7 +407,7 @@ type_keys(struct ui *ui, const char *s)
 static void
 dialog_key__typed_confirmation__wrong_word_refused(void **state)
 {
-	struct ui ui = { 0 };
+	struct ui ui = {0};
 	struct dialog *d = dialog_new("Scale prod api");
 
 	done_calls = 0;
@@ -417,7 +417,7 @@ dialog_key__typed_confirmation__wrong_word_refused(void **state)
 	ui_dialog_open(&ui, d);
 	type_keys(&ui, "prd");
 	dialog_key(&ui, '\r');
-	assert_int_equal(done_calls, 0);	/* still open, error shown */
+	assert_int_equal(done_calls, 0); /* still open, error shown */
 	assert_ptr_equal(ui.dialog, d);
 	dialog_key(&ui, KEY_BACKSPACE);
 	dialog_key(&ui, KEY_BACKSPACE);
@@ -435,7 +435,7 @@ dialog_key__typed_confirmation__wrong_word_refused(void **state)
 static void
 dialog_key__esc__cancels_once(void **state)
 {
-	struct ui ui = { 0 };
+	struct ui ui = {0};
 	struct dialog *d = dialog_new("Promote");
 
 	done_calls = 0;
@@ -450,13 +450,13 @@ dialog_key__esc__cancels_once(void **state)
 static void
 dialog_key__yes_no__plain_confirm(void **state)
 {
-	struct ui ui = { 0 };
+	struct ui ui = {0};
 	struct dialog *d = dialog_new("Pause api");
 
 	done_calls = 0;
 	dialog_set_done(d, count_done, NULL);
 	ui_dialog_open(&ui, d);
-	dialog_key(&ui, 'x');		/* ignored */
+	dialog_key(&ui, 'x'); /* ignored */
 	assert_int_equal(done_calls, 0);
 	dialog_key(&ui, 'y');
 	assert_int_equal(done_calls, 1);
@@ -466,7 +466,7 @@ dialog_key__yes_no__plain_confirm(void **state)
 static void
 dialog_key__numeric_fields__digits_only_and_tab(void **state)
 {
-	struct ui ui = { 0 };
+	struct ui ui = {0};
 	struct dialog *d = dialog_new("Scale");
 	int fmin, fmax;
 
@@ -489,34 +489,36 @@ main(void)
 {
 	int rc;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fmt_num__ranges__short_forms),
-		cmocka_unit_test(fmt_ms__ranges__units),
-		cmocka_unit_test(fmt_pct__ranges__precision),
-		cmocka_unit_test(fmt_age__ranges__ago),
-		cmocka_unit_test(fmt_duration__ranges__two_units),
-		cmocka_unit_test(fmt_bytes__ranges__binary_units),
-		cmocka_unit_test(fmt_money__usd_and_other__separators),
-		cmocka_unit_test(spark_levels__ramp__all_eight_levels),
-		cmocka_unit_test(spark_levels__gaps_and_short_series__minus_one),
-		cmocka_unit_test(spark_levels__bucket__takes_maximum),
-		cmocka_unit_test(spark_levels__floor__relative_to_range),
-		cmocka_unit_test(spark_floor__steady_high_or_low__floor),
-		cmocka_unit_test(sparkline__render__blocks_and_ascii),
-		cmocka_unit_test(braille_set__each_dot__unicode_bit),
-		cmocka_unit_test(braille_row__full_cell__u28ff),
-		cmocka_unit_test(braille_plot__rising_series__bottom_left_to_top_right),
-		cmocka_unit_test(braille_plot__nan_gap__not_joined),
-		cmocka_unit_test(braille_plot__out_of_range__clamped),
-		cmocka_unit_test(axis_nice_max__values__round_up),
-		cmocka_unit_test(table_layout__narrow__drops_highest_drop_first),
-		cmocka_unit_test(table_move__actions__clamped),
-		cmocka_unit_test(keys_parse__names__round_trip),
-		cmocka_unit_test(keys_lookup__view_binding__wins_over_global),
-		cmocka_unit_test(keys_table__every_binding__has_action_and_help),
-		cmocka_unit_test(dialog_key__typed_confirmation__wrong_word_refused),
-		cmocka_unit_test(dialog_key__esc__cancels_once),
-		cmocka_unit_test(dialog_key__yes_no__plain_confirm),
-		cmocka_unit_test(dialog_key__numeric_fields__digits_only_and_tab),
+	    cmocka_unit_test(fmt_num__ranges__short_forms),
+	    cmocka_unit_test(fmt_ms__ranges__units),
+	    cmocka_unit_test(fmt_pct__ranges__precision),
+	    cmocka_unit_test(fmt_age__ranges__ago),
+	    cmocka_unit_test(fmt_duration__ranges__two_units),
+	    cmocka_unit_test(fmt_bytes__ranges__binary_units),
+	    cmocka_unit_test(fmt_money__usd_and_other__separators),
+	    cmocka_unit_test(spark_levels__ramp__all_eight_levels),
+	    cmocka_unit_test(spark_levels__gaps_and_short_series__minus_one),
+	    cmocka_unit_test(spark_levels__bucket__takes_maximum),
+	    cmocka_unit_test(spark_levels__floor__relative_to_range),
+	    cmocka_unit_test(spark_floor__steady_high_or_low__floor),
+	    cmocka_unit_test(sparkline__render__blocks_and_ascii),
+	    cmocka_unit_test(braille_set__each_dot__unicode_bit),
+	    cmocka_unit_test(braille_row__full_cell__u28ff),
+	    cmocka_unit_test(
+	        braille_plot__rising_series__bottom_left_to_top_right),
+	    cmocka_unit_test(braille_plot__nan_gap__not_joined),
+	    cmocka_unit_test(braille_plot__out_of_range__clamped),
+	    cmocka_unit_test(axis_nice_max__values__round_up),
+	    cmocka_unit_test(table_layout__narrow__drops_highest_drop_first),
+	    cmocka_unit_test(table_move__actions__clamped),
+	    cmocka_unit_test(keys_parse__names__round_trip),
+	    cmocka_unit_test(keys_lookup__view_binding__wins_over_global),
+	    cmocka_unit_test(keys_table__every_binding__has_action_and_help),
+	    cmocka_unit_test(
+	        dialog_key__typed_confirmation__wrong_word_refused),
+	    cmocka_unit_test(dialog_key__esc__cancels_once),
+	    cmocka_unit_test(dialog_key__yes_no__plain_confirm),
+	    cmocka_unit_test(dialog_key__numeric_fields__digits_only_and_tab),
 	};
 
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
