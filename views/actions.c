@@ -554,13 +554,15 @@ actions_run(struct ui *ui, const char *name)
 	struct action_request req = { 0 };
 	const struct service_info *si;
 	struct snapshot *snap = NULL;
-	const char *why, *env = ui_env_name(ui, ui->env);
+	const char *env = ui_env_name(ui, ui->env);
+	char *why;
 
 	/* Results the frame hook has not picked up yet come first. */
 	actions_frame(ui);
 	why = action_engine_disabled(engine(ui), ui->env);
 	if (why != NULL) {
 		ui_message(ui, true, "%s is disabled: %s", name, why);
+		free(why);
 		return VIEW_HANDLED | VIEW_REDRAW;
 	}
 	if (ui->role == NULL) {

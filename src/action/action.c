@@ -548,7 +548,7 @@ action_preview(struct action_engine *e, const struct action_request *req,
 {
 	struct action_plan *p;
 	char *ecr_repo = NULL;
-	const char *why;
+	char *why;
 	size_t i;
 	int env, rc;
 
@@ -560,8 +560,10 @@ action_preview(struct action_engine *e, const struct action_request *req,
 	if (env < 0)
 		return refuse(cause, "no environment %s in the config",
 		    req->env);
-	if ((why = action_engine_disabled(e, env)) != NULL)
-		return refuse(cause, "%s", why);
+	if ((why = action_engine_disabled(e, env)) != NULL) {
+		*cause = why;
+		return -1;
+	}
 
 	p = xcalloc(1, sizeof *p);
 	engine_new_plan_id(p->id);

@@ -183,12 +183,11 @@ void action_engine_set_client(struct action_engine *e, int env,
 const char *action_engine_audit_path(const struct action_engine *e);
 
 /*
- * Why actions on env are disabled, or NULL when they are allowed:
- * "read-only mode: prod is read_only in the config", "read-only mode:
- * --read-only", "read-only mode: wallboard mode".  Static or
- * engine-owned string; valid until the engine is freed.
+ * Why actions on env are disabled (caller frees), or NULL when they are
+ * allowed: "read-only mode: prod is read_only in the config",
+ * "read-only mode: --read-only", "read-only mode: wallboard mode".
  */
-const char *action_engine_disabled(struct action_engine *e, int env);
+char *action_engine_disabled(struct action_engine *e, int env);
 
 /*
  * Read the state and build a plan.  Returns 0 and *out (free with

@@ -51,7 +51,6 @@ action_engine_free(struct action_engine *e)
 		aws_client_free(e->envs[i].write);
 		aws_client_free(e->envs[i].quick);
 		free(e->envs[i].caller_arn);
-		free(e->envs[i].disabled);
 	}
 	free(e->envs);
 	for (i = 0; i < e->ninflight; i++)
@@ -269,30 +268,19 @@ engine_caller_arn(struct action_engine *e, int env)
 	return out;
 }
 
-const char *
+char *
 action_engine_disabled(struct action_engine *e, int env)
 {
-	struct action_env *ae;
-	const char *why = NULL;
-
 	if (env < 0 || (size_t)env >= e->nenvs)
-		return "no such environment";
-	ae = &e->envs[env];
-	pthread_mutex_lock(&e->lock);
-	if (aws_global_read_only()) {
-		free(ae->disabled);
-		ae->disabled = xasprintf("read-only mode: %s",
-		    e->read_only_why != NULL ? e->read_only_why :
-		    "the read-only switch is on");
-		why = ae->disabled;
-	} else if (e->cf->envs[env].read_only) {
-		free(ae->disabled);
-		ae->disabled = xasprintf("read-only mode: %s is read_only "
-		    "in the config", e->cf->envs[env].name);
-		why = ae->disabled;
-	}
-	pthread_mutex_unlock(&e->lock);
-	return why;
+		return xstrdup("no such environment");
+	/* Only reads: cf and read_only_why never change after creation. */
+	if (aws_global_read_only())
+		return xasprintf("read-only mode: %s", e->read_only_why != NULL ?
+		    e->read_only_why : "the read-only switch is on");
+	if (e->cf->envs[env].read_only)
+		return xasprintf("read-only mode: %s is read_only in the "
+		    "config", e->cf->envs[env].name);
+	return NULL;
 }
 
 bool
@@ -301,11 +289,11 @@ engine_op_allowed(struct action_engine *e, int env, enum aws_service_id svc,
 {
 	struct aws_error err = { 0 };
 	struct aws_client *c;
-	const char *why;
+	char *why;
 
 	why = action_engine_disabled(e, env);
 	if (why != NULL) {
-		*cause = xstrdup(why);
+		*cause = why;
 		return false;
 	}
 	c = engine_client(e, env, USE_WRITE, &err);

@@ -15,7 +15,6 @@ struct action_env {
 	struct aws_client *write;	/* owned, one attempt */
 	struct aws_client *quick;	/* owned, advisory reads: 1 try, 3 s */
 	char *caller_arn;		/* GetCallerIdentity, fetched once */
-	char *disabled;			/* last action_engine_disabled() text */
 };
 
 struct action_engine {

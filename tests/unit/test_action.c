@@ -1121,11 +1121,14 @@ read_only_env__refused_with_reason_other_env_writable(void **state)
 	    .service = "api" };
 	struct action_outcome out;
 	struct action_plan *p;
-	char *cause;
+	char *cause, *why;
 
 	CF.envs[2].read_only = true;
 	e = engine();
-	assert_non_null(action_engine_disabled(e, 2));
+	why = action_engine_disabled(e, 2);
+	assert_string_equal(why, "read-only mode: prod is read_only in the "
+	    "config");
+	free(why);
 	assert_null(action_engine_disabled(e, 1));
 	cause = preview_refused(e, &req);
 	assert_string_equal(cause,
