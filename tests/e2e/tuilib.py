@@ -95,7 +95,8 @@ class Console:
         envargs = ["%s=%s" % (k, v) for k, v in self.env.items()
                    if k.startswith(("AWS_", "XDG_", "LANG", "LC_", "HOME",
                                     "TERM", "NO_COLOR", "COLORTERM",
-                                    "MOMENTUM_", "PATH"))]
+                                    "MOMENTUM_", "PATH", "ASAN_", "UBSAN_",
+                                    "LSAN_", "TSAN_", "TERMINFO"))]
         self.tmux("new-session", "-d", "-x", str(self.width), "-y",
                   str(self.height), "-s", "t", "env", "-i", *envargs,
                   "sh", "-c", script + "; sleep 30")
