@@ -101,10 +101,20 @@ class Console:
                   str(self.height), "-s", "t", "env", "-i", *envargs,
                   "sh", "-c", script + "; sleep 30")
         self.tmux("set-option", "-g", "remain-on-exit", "on", check=False)
+        self.socket_path = self.tmux("display-message", "-p",
+                                     "#{socket_path}",
+                                     check=False).stdout.strip()
         return self
 
     def stop(self):
         self.tmux("kill-server", check=False)
+        # tmux leaves the socket file behind; do not litter /tmp.
+        path = getattr(self, "socket_path", "")
+        if path and os.path.basename(path) == self.sock:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
     def cleanup(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
