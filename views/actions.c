@@ -518,6 +518,7 @@ scale_done(struct ui *ui, struct dialog *d, bool ok, void *arg)
 	req.min_size = min;
 	req.max_size = max;
 	req.max_concurrency = conc;
+	req.has_min = req.has_max = req.has_conc = true;
 	job_preview(ui, &req);
 	return true;
 }

@@ -269,14 +269,14 @@ preview_scale(struct action_engine *e, const struct action_request *req,
 	int min, max, conc;
 	char *name;
 
-	min = req->min_size > 0 ? req->min_size : st->min_size;
-	max = req->max_size > 0 ? req->max_size : st->max_size;
-	conc = req->max_concurrency > 0 ? req->max_concurrency :
-	    st->max_concurrency;
+	min = req->has_min || req->min_size != 0 ? req->min_size :
+	    st->min_size;
+	max = req->has_max || req->max_size != 0 ? req->max_size :
+	    st->max_size;
+	conc = req->has_conc || req->max_concurrency != 0 ?
+	    req->max_concurrency : st->max_concurrency;
 	if (req->min_delta != 0)
 		min = st->min_size + req->min_delta;
-	if (req->min_size < 0 || req->max_size < 0 || req->max_concurrency < 0)
-		return refuse(cause, "invalid scale values: negative numbers");
 	if (min < ACTION_MIN_SIZE || min > ACTION_MAX_SIZE)
 		return refuse(cause, "invalid scale: min %d is outside %d-%d",
 		    min, ACTION_MIN_SIZE, ACTION_MAX_SIZE);

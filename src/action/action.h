@@ -61,9 +61,10 @@ struct action_request {
 	enum action_kind kind;
 	const char *env;	/* target environment name */
 	const char *service;	/* role ("api") or App Runner service name */
-	int min_size;		/* scale; 0 = keep current */
-	int max_size;		/* scale; 0 = keep current */
-	int max_concurrency;	/* scale; 0 = keep current */
+	int min_size;		/* scale; 0 = keep current unless has_min */
+	int max_size;		/* scale; 0 = keep current unless has_max */
+	int max_concurrency;	/* scale; 0 = keep current unless has_conc */
+	bool has_min, has_max, has_conc;	/* the value was given as is */
 	int min_delta;		/* scale: + / - keys (added to current min) */
 	const char *digest;	/* rollback: "sha256:..."; NULL = previous */
 	const char *from_env;	/* promote: source; NULL = the next lower env */

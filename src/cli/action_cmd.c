@@ -216,18 +216,21 @@ action_parse(int argc, char **argv, struct action_args *a)
 		case OPT_MIN:
 			if (parse_long(optarg, -1000, 1000, &v))
 				return usage_error("bad --min %s", optarg);
-			a->req.min_size = v > 0 ? (int)v : -1;
+			a->req.min_size = (int)v;
+			a->req.has_min = true;
 			break;
 		case OPT_MAX:
 			if (parse_long(optarg, -1000, 1000, &v))
 				return usage_error("bad --max %s", optarg);
-			a->req.max_size = v > 0 ? (int)v : -1;
+			a->req.max_size = (int)v;
+			a->req.has_max = true;
 			break;
 		case OPT_CONCURRENCY:
 			if (parse_long(optarg, -1000, 100000, &v))
 				return usage_error("bad --concurrency %s",
 				    optarg);
-			a->req.max_concurrency = v > 0 ? (int)v : -1;
+			a->req.max_concurrency = (int)v;
+			a->req.has_conc = true;
 			break;
 		case OPT_DELTA:
 			if (parse_long(optarg, -25, 25, &v) || v == 0)
@@ -271,16 +274,6 @@ action_parse(int argc, char **argv, struct action_args *a)
 	if (a->env == NULL)
 		return usage_error("%s", "which environment? (--env ENV, "
 		    "promote: --to ENV)");
-	if (a->req.min_size < 0 || a->req.max_size < 0 ||
-	    a->req.max_concurrency < 0) {
-		/* Let the engine explain the valid range. */
-		if (a->req.min_size < 0)
-			a->req.min_size = 0, a->req.min_delta = -1000;
-		else if (a->req.max_size < 0)
-			a->req.max_size = 1000;
-		else
-			a->req.max_concurrency = 100000;
-	}
 	a->req.env = a->env;
 	a->req.service = a->service;
 	return 0;

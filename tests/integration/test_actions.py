@@ -329,6 +329,57 @@ class Refusals(ActionTest):
         self.assertEqual(self.service("dev")["Status"], "RUNNING")
 
 
+class CommandLine(ActionTest):
+    def test_usage_errors_and_help(self):
+        p = self.console("--help")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("exit status:", p.stdout)
+        for args, text in ((["scale"], "which service?"),
+                           (["frobnicate", "api", "--env", "dev"],
+                            "unknown action frobnicate"),
+                           (["pause", "api"], "which environment?"),
+                           (["scale", "api", "--env", "dev", "--min", "x"],
+                            "bad --min x")):
+            p = self.console(*args)
+            self.assertEqual(p.returncode, 1, args)
+            self.assertIn(text, p.stderr)
+        self.assertEqual(self.mutations(), [])
+
+    def test_rollback_to_named_digest_and_bad_digests(self):
+        imgs = self.ecr.describe_images(repositoryName="momentum/api")[
+            "imageDetails"]
+        imgs.sort(key=lambda i: i["imagePushedAt"])
+        oldest = imgs[0]["imageDigest"]
+        p = self.console("--env", "dev", "--confirm", "yes", "rollback",
+                         "api", "--digest", "sha256:1234")
+        self.assert_refused(p, "invalid digest")
+        p = self.console("--env", "dev", "--confirm", "yes", "rollback",
+                         "api", "--digest", "sha256:" + "0" * 64)
+        self.assert_refused(p, "is not in ECR repository momentum/api")
+        self.assertEqual(self.mutations(), [])
+        p = self.console("--env", "dev", "--confirm", "yes", "--no-wait",
+                         "rollback", "api", "--digest", oldest)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.digest("dev"), oldest)
+
+    def test_scale_delta_and_limits(self):
+        before = self.asc("dev", "worker")
+        p = self.console("--env", "dev", "--confirm", "yes", "--no-wait",
+                         "scale", "worker", "--delta", "+1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.asc("dev", "worker")["MinSize"],
+                         before["MinSize"] + 1)
+        self.wait_idle("dev", "worker")
+        n = len(self.mutations())
+        for args, text in ((["--max", "26"], "max 26 is outside 1-25"),
+                           (["--concurrency", "0"], "concurrency"),
+                           (["--min", "0"], "min 0 is outside")):
+            p = self.console("--env", "dev", "--confirm", "yes", "scale",
+                             "worker", *args)
+            self.assert_refused(p, text)
+        self.assertEqual(len(self.mutations()), n)
+
+
 class ReadOnlyProd(ActionTest):
     read_only_envs = ("prod",)
 
