@@ -380,6 +380,43 @@ class CommandLine(ActionTest):
         self.assertEqual(len(self.mutations()), n)
 
 
+class IncidentRollback(ActionTest):
+    """The `incident` scenario: a bad image reaches prod api; rolling back
+    by digest with the console makes the alarms stop firing."""
+    speed = 60
+
+    def setUp(self):
+        self.sim = simlib.Sim(speed=self.speed, seed=7, scenario="incident")
+        self.sim.start()
+        self.tmp = tempfile.mkdtemp(prefix="momentum-actions-test-")
+        self.state = os.path.join(self.tmp, "state")
+        self.audit = os.path.join(self.state, "momentum", "audit.log")
+        self.conf = os.path.join(self.tmp, "console.conf")
+        write_config(self.conf, self.sim.url)
+        self.ar = self.sim.client("apprunner")
+        self.ecr = self.sim.client("ecr")
+        self.cw = self.sim.client("cloudwatch")
+
+    def firing(self):
+        return [a["AlarmName"] for a in self.cw.describe_alarms(
+            StateValue="ALARM", AlarmNamePrefix="momentum-prod-api")[
+            "MetricAlarms"]]
+
+    def test_rollback_after_bad_deploy_stops_the_alarms(self):
+        simlib.wait_for(self.firing, timeout=60, what="incident alarms")
+        self.wait_idle("prod")
+        bad = self.digest("prod")
+        p = self.console("--env", "prod", "--confirm", "prod",
+                         "--poll-interval", "200", "rollback", "api")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("alarm", p.stdout)         # the plan warned
+        self.assertIn("firing in prod", p.stdout)
+        self.assertIn("SUCCEEDED", p.stdout)
+        self.assertNotEqual(self.digest("prod"), bad)
+        simlib.wait_for(lambda: not self.firing(), timeout=90,
+                        what="alarms to stop firing after the rollback")
+
+
 class ReadOnlyProd(ActionTest):
     read_only_envs = ("prod",)
 
