@@ -345,6 +345,52 @@ class CommandLine(ActionTest):
             self.assertIn(text, p.stderr)
         self.assertEqual(self.mutations(), [])
 
+    def typed(self, answer, *args):
+        """Run with a terminal on stdin and type answer at the prompt."""
+        import pty
+        import select
+        e = self.sim.env()
+        e["XDG_STATE_HOME"] = self.state
+        e["HOME"] = self.tmp
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([console_bin(), "action", "--config",
+                                 self.conf] + list(args), env=e, stdin=slave,
+                                stdout=slave, stderr=slave, close_fds=True)
+        os.close(slave)
+        out = b""
+        deadline = time.time() + 60
+        sent = False
+        while time.time() < deadline:
+            r, _, _ = select.select([master], [], [], 0.2)
+            if r:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            if not sent and b"to go ahead:" in out:
+                os.write(master, answer.encode() + b"\n")
+                sent = True
+            if proc.poll() is not None and not r:
+                break
+        proc.wait(timeout=30)
+        os.close(master)
+        return proc.returncode, out.decode(errors="replace")
+
+    def test_prompt_on_a_terminal(self):
+        rc, out = self.typed("yes", "--env", "prod", "pause", "api")
+        self.assertIn('Type "prod" to go ahead:', out)
+        self.assertEqual(rc, 2, out)
+        self.assertIn("type its name", out)
+        self.assertEqual(self.mutations(), [])
+        rc, out = self.typed("prod", "--env", "prod", "--no-wait",
+                             "pause", "api")
+        self.assertEqual(rc, 0, out)
+        self.assertEqual([l["operation"] for l in self.mutations()],
+                         ["PauseService"])
+
     def test_rollback_to_named_digest_and_bad_digests(self):
         imgs = self.ecr.describe_images(repositoryName="momentum/api")[
             "imageDetails"]
