@@ -26,6 +26,19 @@ static struct {
 	char *roles[MAX_ROLES];
 } cv;
 
+/* The golden signals, in the order columns are given up when narrow. */
+static const struct signal {
+	const char *title;
+	enum metric_kind kind;
+	char *(*fmt)(double, char *, size_t);
+	double warn, bad;
+} signals[] = {
+    {"req/s", MET_REQUESTS, fmt_num, INFINITY, INFINITY},
+    {"p99", MET_LAT_P99, fmt_ms, 1000, 2000},
+    {"5xx", MET_5XX_PCT, fmt_pct, 0.5, 1},
+    {"cpu", MET_CPU, fmt_pct, 70, 90},
+};
+
 struct env_snaps {
 	struct snapshot *svc, *met, *alm, *cost;
 };
@@ -87,7 +100,8 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 {
 	struct env_snaps es[MAX_ENVS];
 	int ne = ui->nenv < MAX_ENVS ? ui->nenv : MAX_ENVS;
-	int rw = 10, gw, gx, e, row, i, cw, ncell;
+	int rw = 10, gw, gx, e, row, i, cw, ncell, cx;
+	size_t first;
 	char buf[64], age[64];
 	const struct service_info *si;
 	const struct service_metrics *sm;
@@ -121,11 +135,15 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 	x += 1;
 	w -= 2;
 	gw = (w - rw) / (ne > 0 ? ne : 1);
-	/* Bullet, space, three (four when wide: + CPU) cells, a gap after. */
-	ncell = gw >= 30 ? 4 : 3;
+	/*
+	 * Bullet, space, the signals that fit, a gap after.  Narrow
+	 * terminals keep latency and errors, then traffic, then CPU.
+	 */
+	ncell = gw >= 30 ? 4 : gw >= 22 ? 3 : 2;
 	cw = (gw - 3 - ncell) / ncell;
 	if (cw > 8)
 		cw = 8;
+	first = ncell == 2 ? 1 : 0;
 	ui_put(ui, y, x, w, UC_ACCENT,
 	       cv.filter != NULL ? "compare environments  (filtered)"
 	                         : "compare environments");
@@ -135,18 +153,15 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 	for (e = 0; e < ne; e++) {
 		gx = x + rw + e * gw;
 		ui_snapshot_age(ui, es[e].met, age, sizeof age, &c);
-		ui_put(ui, y + 1, gx + 2, gw - 2,
-		       e == ui->env ? UC_TAB_ACTIVE : UC_HEADER,
-		       ui_env_name(ui, e));
-		ui_put_right(ui, y + 1, gx, gw - 1, c == UC_DIM ? UC_HEADER : c,
-		             age);
-		ui_put_cell(ui, y + 2, gx + 2, cw, UC_HEADER, "req/s", true);
-		ui_put_cell(ui, y + 2, gx + 3 + cw, cw, UC_HEADER, "p99", true);
-		ui_put_cell(ui, y + 2, gx + 4 + 2 * cw, cw, UC_HEADER, "5xx",
-		            true);
-		if (ncell == 4)
-			ui_put_cell(ui, y + 2, gx + 5 + 3 * cw, cw, UC_HEADER,
-			            "cpu", true);
+		cx = ui_put(ui, y + 1, gx + 2, gw - 2,
+		            e == ui->env ? UC_TAB_ACTIVE : UC_HEADER,
+		            ui_env_name(ui, e));
+		if (2 + cx + 1 + text_width(age) < gw)
+			ui_put_right(ui, y + 1, gx, gw - 1,
+			             c == UC_DIM ? UC_HEADER : c, age);
+		for (k = 0; k < (size_t)ncell; k++)
+			ui_put_cell(ui, y + 2, gx + 2 + (int)k * (cw + 1), cw,
+			            UC_HEADER, signals[first + k].title, true);
 	}
 	row = y + 3;
 	cv.first_row_y = row;
@@ -155,6 +170,8 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 		            r == cv.sel ? UC_SELECT : UC_ACCENT, cv.roles[r],
 		            false);
 		for (e = 0; e < ne; e++) {
+			const struct signal *sg;
+
 			gx = x + rw + e * gw;
 			si =
 			    view_service_for(view_data(es[e].svc), cv.roles[r]);
@@ -163,25 +180,14 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 			stale = view_stale(es[e].met);
 			c = ui_status_color(si ? si->status : NULL);
 			ui_put(ui, row, gx, 1, c, ui_glyph(ui, G_BULLET));
-			v = sm ? sm->last[MET_REQUESTS] : NAN;
-			ui_put_cell(ui, row, gx + 2, cw,
-			            stale ? UC_DIM : UC_NORMAL,
-			            fmt_num(v, buf, sizeof buf), true);
-			v = sm ? sm->last[MET_LAT_P99] : NAN;
-			ui_put_cell(ui, row, gx + 3 + cw, cw,
-			            stale ? UC_DIM
-			                  : ui_level_color(v, 1000, 2000),
-			            fmt_ms(v, buf, sizeof buf), true);
-			v = sm ? sm->last[MET_5XX_PCT] : NAN;
-			ui_put_cell(ui, row, gx + 4 + 2 * cw, cw,
-			            stale ? UC_DIM : ui_level_color(v, 0.5, 1),
-			            fmt_pct(v, buf, sizeof buf), true);
-			if (ncell == 4) {
-				v = sm ? sm->last[MET_CPU] : NAN;
-				ui_put_cell(ui, row, gx + 5 + 3 * cw, cw,
+			for (k = 0; k < (size_t)ncell; k++) {
+				sg = &signals[first + k];
+				v = sm ? sm->last[sg->kind] : NAN;
+				ui_put_cell(ui, row, gx + 2 + (int)k * (cw + 1), cw,
 				            stale ? UC_DIM
-				                  : ui_level_color(v, 70, 90),
-				            fmt_pct(v, buf, sizeof buf), true);
+				                  : ui_level_color(v, sg->warn,
+				                                   sg->bad),
+				            sg->fmt(v, buf, sizeof buf), true);
 			}
 		}
 	}
@@ -229,8 +235,11 @@ compare_draw(struct ui *ui, int y, int x, int h, int w)
 			            cd->forecast > cd->budget_high
 			        ? UC_BAD
 			        : UC_NORMAL;
-			ui_putf(ui, row + 1, gx, gw - 3, c, "%s %s %s", buf,
-			        ui_glyph(ui, G_ARROW), fc);
+			if (text_width(buf) + text_width(fc) + 3 <= gw - 3)
+				ui_putf(ui, row + 1, gx, gw - 3, c, "%s %s %s",
+				        buf, ui_glyph(ui, G_ARROW), fc);
+			else
+				ui_put(ui, row + 1, gx, gw - 3, c, buf);
 		} else
 			ui_put(ui, row + 1, gx, gw - 3, UC_DIM, "-");
 	}

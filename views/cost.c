@@ -78,7 +78,7 @@ cost_draw(struct ui *ui, int y, int x, int h, int w)
 	struct cost_data *cd = view_data(cs);
 	char mtd[32], fc[32], lo[32], hi[32], amt[32], title[96];
 	double blo, bhi, top, total;
-	int row, i, gw, bw, n, fx;
+	int row, i, gw, bw, n, fx, keep;
 	enum ui_color c;
 	size_t k;
 
@@ -146,9 +146,11 @@ cost_draw(struct ui *ui, int y, int x, int h, int w)
 
 	/* By service, largest first, with proportional bars. */
 	ui_put(ui, row++, x, w, UC_ACCENT, "by service");
+	/* The daily bars need 8 rows; without them, services get it all. */
+	keep = y + h - row >= 8 + 3 ? 8 : 0;
 	total = cd->mtd > 0 ? cd->mtd : 1;
 	bw = w - 44;
-	for (k = 0; k < cd->nby_service && row < y + h - 8; k++, row++) {
+	for (k = 0; k < cd->nby_service && row < y + h - keep; k++, row++) {
 		ui_put_cell(ui, row, x + 1, 28, UC_NORMAL,
 		            cd->by_service[k].name, false);
 		fmt_money(cd->by_service[k].amount, cd->currency, amt,
@@ -160,7 +162,7 @@ cost_draw(struct ui *ui, int y, int x, int h, int w)
 			       ui_glyph(ui, G_BLOCK));
 	}
 	row++;
-	if (row + 4 < y + h) {
+	if (keep > 0 && row + 4 < y + h) {
 		ui_put(ui, row++, x, w, UC_ACCENT, "daily");
 		daily_bars(ui, row, x, y + h - row, w, cd,
 		           view_stale(cs) ? UC_DIM : UC_CHART);
