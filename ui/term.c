@@ -309,6 +309,11 @@ term_resize(struct ui *ui)
 
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
 	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS))
-		resize_term(ws.ws_row, ws.ws_col);
+		resizeterm(ws.ws_row, ws.ws_col);
 	getmaxyx(stdscr, ui->rows, ui->cols);
+	/*
+	 * The terminal reflowed or cropped what was on it: what curses
+	 * believes is on screen is wrong, so repaint everything.
+	 */
+	clearok(curscr, TRUE);
 }

@@ -61,6 +61,16 @@ def check_80x24(sim):
         c.resize(80, 24)
         c.wait_for(r"terminal too small", absent=True)
         c.wait_for(r"logs prod/api")
+        step("60x16, the minimum: every view still draws")
+        c.resize(60, 16)
+        c.wait_for(r"terminal too small", absent=True)
+        for key, want in (("o", r"prod services"), ("c", r"p99\s+5xx"),
+                          ("a", r"firing of"), ("$", r"month to date"),
+                          ("?", r"Everywhere"), ("Escape", r"month to date"),
+                          ("L", r"logs prod/")):
+            c.keys(key)
+            c.wait_for(want)
+            assert_fits(c, 60, 16)
         c.resize(30, 8)
         c.wait_for(r"have 30x8")
         c.resize(120, 40)
