@@ -31,7 +31,7 @@ def main():
                 # Generous bound: a frame is 33 ms, tmux round trips are
                 # the rest.  A UI blocked on a stalled request would take
                 # the client's 10 s timeout.
-                assert took < 2.5, (key, took)
+                assert took < 5, (key, took)
             print("  keys answered while every endpoint stalls", flush=True)
             t0 = time.time()
             c.keys("q")
@@ -39,7 +39,7 @@ def main():
                      what="console exit")
             took = time.time() - t0
             assert c.exit_status() == 0, (c.exit_status(), c.stderr())
-            assert took < 6, took
+            assert took < 8, took
             print("  q quit in %.1f s" % took, flush=True)
     print("ok")
 
