@@ -267,8 +267,11 @@ def bench_idle_cpu(seconds=40):
         cpid = tm.start("c", [con], sim.env())
         wait_screen(tm, "c", has_numbers, 15, what="overview data")
         tm.keys("c", "c")
-        wait_screen(tm, "c", lambda s: re.search(r"prod", s) and
-                    s.count("RUNNING") >= 3, 15, what="compare view")
+        # All three environments with numbers in the api row.
+        wait_screen(tm, "c", lambda s: "compare environments" in s and
+                    re.search(r"^\s*api(\s+\S+\s+[0-9.]+[kMG]?\s+\S+s"
+                              r"\s+\S+%\s+\S+%){3}", s, re.M),
+                    15, what="compare view with dev, staging and prod data")
         hpid = tm.start("h", ["htop", "-d", "10"], dict(os.environ))
         wait_screen(tm, "h", lambda s: "PID" in s, 10, what="htop")
         time.sleep(5)   # past the first fetches of every environment
