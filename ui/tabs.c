@@ -26,6 +26,24 @@ add_hit(int x0, int x1, int env, const struct view *v)
 		hits[nhits++] = (struct tab_hit){x0, x1, env, v};
 }
 
+/* True when a poll of env's state, metrics or alarms last failed. */
+static bool
+env_stale(struct ui *ui, int env)
+{
+	static const enum source srcs[] = {SRC_SERVICES, SRC_METRICS,
+	                                   SRC_ALARMS};
+	struct snapshot *s;
+	bool stale = false;
+	size_t k;
+
+	for (k = 0; k < nitems(srcs) && !stale; k++) {
+		s = store_acquire(ui->st, env, srcs[k]);
+		stale = s != NULL && s->error != NULL;
+		snapshot_unref(s);
+	}
+	return stale;
+}
+
 void
 tabs_draw(struct ui *ui, int y)
 {
@@ -50,11 +68,16 @@ tabs_draw(struct ui *ui, int y)
 		ui_put(ui, y, x, tw, active ? UC_TAB_ACTIVE : UC_TAB, label);
 		add_hit(x, x + tw + 1, i, NULL);
 		x += tw;
-		/* A red dot when the environment has alarms firing. */
+		/*
+		 * A red dot when the environment has alarms firing, else a
+		 * yellow "!" when its data is stale.
+		 */
 		s = store_acquire(ui->st, i, SRC_ALARMS);
 		ad = s != NULL ? s->data : NULL;
 		if (ad != NULL && ad->firing > 0)
 			ui_put(ui, y, x, 1, UC_BAD, ui_glyph(ui, G_BULLET));
+		else if (env_stale(ui, i))
+			ui_put(ui, y, x, 1, UC_WARN, "!");
 		snapshot_unref(s);
 		x += 1;
 	}

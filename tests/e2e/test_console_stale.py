@@ -39,6 +39,8 @@ def main():
             # has gone).
             c.wait_for(r"(?m)^ prod\s+API \d+ calls.*stale: throttled",
                        timeout=15)
+            top = c.lines()[0]
+            assert re.search(r"3 prod !", top), top	# stale mark on the tab
             print("  throttled polls keep the data and say stale: throttled",
                   flush=True)
             c.keys("j", "Enter")
