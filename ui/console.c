@@ -97,8 +97,13 @@ ui_set_role(struct ui *ui, const char *role)
 void
 ui_open_view(struct ui *ui, const struct view *v, const char *arg)
 {
-	if (v == NULL)
+	/* arg may point into the closing view's state: copy it first. */
+	char *copy = arg != NULL ? xstrdup(arg) : NULL;
+
+	if (v == NULL) {
+		free(copy);
 		return;
+	}
 	if (ui->view != NULL) {
 		if (ui->view->close != NULL)
 			ui->view->close(ui);
@@ -107,7 +112,8 @@ ui_open_view(struct ui *ui, const struct view *v, const char *arg)
 	}
 	ui->view = v;
 	if (v->open != NULL)
-		v->open(ui, arg);
+		v->open(ui, copy);
+	free(copy);
 	ui->dirty = true;
 }
 

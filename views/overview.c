@@ -69,11 +69,6 @@ overview_open(struct ui *ui, const char *arg)
 }
 
 static void
-overview_close(struct ui *ui)
-{
-}
-
-static void
 free_roles(void)
 {
 	size_t i;
@@ -81,6 +76,12 @@ free_roles(void)
 	for (i = 0; i < ov.nrows; i++)
 		free(ov.roles[i]);
 	ov.nrows = 0;
+}
+
+static void
+overview_close(struct ui *ui)
+{
+	free_roles();
 }
 
 /* Header line with the title and the age of two sources. */

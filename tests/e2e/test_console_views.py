@@ -82,6 +82,10 @@ def check_compare(c):
     c.keys("Enter")
     s = c.wait_for(r"\(filtered\)")
     assert re.search(r"(?m)^ worker ", s) and not re.search(r"(?m)^ api ", s)
+    c.keys("Enter")	# opens the selected service of this environment
+    c.wait_for(r"prod / worker")
+    c.keys("Escape")
+    c.wait_for(r"compare environments")
     c.keys(":")
     c.type("compare")
     c.keys("Enter")
