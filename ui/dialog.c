@@ -220,12 +220,19 @@ dialog_finish(struct ui *ui, struct dialog *d, bool ok)
 {
 	bool close = true;
 
+	/*
+	 * Detach d while its callback runs: the callback may open the next
+	 * dialog (ui_dialog_open would otherwise free d under our feet).
+	 */
+	ui->dialog = NULL;
 	if (d->done != NULL)
 		close = d->done(ui, d, ok, d->arg);
-	if (close || !ok)
-		ui_dialog_close(ui);
-	else
+	if (!close && ok && ui->dialog == NULL) {
 		d->finished = false; /* kept open to fix an error */
+		ui->dialog = d;
+	} else
+		dialog_free(d);
+	ui->dirty = true;
 }
 
 void

@@ -432,6 +432,66 @@ dialog_key__typed_confirmation__wrong_word_refused(void **state)
 	assert_int_equal(done_calls, 1);
 }
 
+static bool
+chain_done(struct ui *ui, struct dialog *d, bool ok, void *arg)
+{
+	struct dialog *next = dialog_new("Step 2");
+
+	done_calls++;
+	dialog_set_done(next, count_done, NULL);
+	ui_dialog_open(ui, next);
+	return true;
+}
+
+static bool
+keep_open_done(struct ui *ui, struct dialog *d, bool ok, void *arg)
+{
+	done_calls++;
+	if (strcmp(dialog_field(d, 0), "3") != 0) {
+		dialog_set_error(d, "min must be 3");
+		return false;
+	}
+	return true;
+}
+
+static void
+dialog_key__callback_opens_next__no_use_after_free(void **state)
+{
+	struct ui ui = {0};
+	struct dialog *d = dialog_new("Step 1");
+
+	done_calls = 0;
+	dialog_set_done(d, chain_done, NULL);
+	ui_dialog_open(&ui, d);
+	dialog_key(&ui, 'y');
+	assert_int_equal(done_calls, 1);
+	assert_non_null(ui.dialog);
+	assert_ptr_not_equal(ui.dialog, NULL);
+	dialog_key(&ui, 'y'); /* the second dialog answers now */
+	assert_int_equal(done_calls, 2);
+	assert_null(ui.dialog);
+}
+
+static void
+dialog_key__callback_rejects__stays_open_then_accepts(void **state)
+{
+	struct ui ui = {0};
+	struct dialog *d = dialog_new("Scale");
+
+	done_calls = 0;
+	dialog_add_field(d, "min", "2", true);
+	dialog_set_done(d, keep_open_done, NULL);
+	ui_dialog_open(&ui, d);
+	dialog_key(&ui, '\r');
+	assert_int_equal(done_calls, 1);
+	assert_ptr_equal(ui.dialog, d); /* kept open, error shown */
+	dialog_key(&ui, KEY_BACKSPACE);
+	dialog_key(&ui, '3');
+	dialog_key(&ui, '\r');
+	assert_int_equal(done_calls, 2);
+	assert_null(ui.dialog);
+}
+
 static void
 dialog_key__esc__cancels_once(void **state)
 {
@@ -517,6 +577,10 @@ main(void)
 	    cmocka_unit_test(
 	        dialog_key__typed_confirmation__wrong_word_refused),
 	    cmocka_unit_test(dialog_key__esc__cancels_once),
+	    cmocka_unit_test(
+	        dialog_key__callback_opens_next__no_use_after_free),
+	    cmocka_unit_test(
+	        dialog_key__callback_rejects__stays_open_then_accepts),
 	    cmocka_unit_test(dialog_key__yes_no__plain_confirm),
 	    cmocka_unit_test(dialog_key__numeric_fields__digits_only_and_tab),
 	};
