@@ -118,6 +118,18 @@ def check_service(c):
     c.wait_for(r"prod / worker")
     c.keys("Escape")
     c.wait_for(r"prod services")
+    step("mouse: a click selects a row, a second click opens it")
+    row = next(i for i, l in enumerate(c.lines())
+               if re.match(r"^ frontend\s+RUNNING", l))
+    c.click(3, row)
+    c.keys("L")
+    c.wait_for(r"logs prod/frontend")
+    c.keys("o")
+    c.wait_for(r"prod services")
+    c.click(3, row)
+    c.wait_for(r"prod / frontend")
+    c.keys("Escape")
+    c.wait_for(r"prod services")
 
 
 def check_alarms(c):
