@@ -10,6 +10,7 @@ shows "no data" with the reason instead of numbers.
 import os
 import re
 import sys
+import time
 
 from tuilib import Console, Sim, need_tmux
 
@@ -18,6 +19,14 @@ def main():
     need_tmux()
     print("test_console_stale:")
     probe = Console(None)
+    try:
+        run(probe)
+    finally:
+        probe.cleanup()
+    print("ok")
+
+
+def run(probe):
     scn = os.path.join(probe.tmp, "throttle.scn")
     with open(scn, "w") as f:
         f.write("+0s note \"throttling starts at +6s\"\n"
@@ -27,7 +36,6 @@ def main():
         with Console(sim, "--env", "prod") as c:
             s = c.wait_for(r"api\s+RUNNING\s+\d+ \d+-\d+\s+[\d.]+", timeout=20)
             # Wait for the scenario's throttling to begin, then refresh.
-            import time
             time.sleep(6.5)
             c.keys("r")
             # r refreshes state and alarms at once (metrics keep their
@@ -53,8 +61,6 @@ def main():
             assert "RUNNING" not in s, s
             print("  rejected credentials: no data, and why", flush=True)
             c.quit()
-    probe.cleanup()
-    print("ok")
 
 
 if __name__ == "__main__":
