@@ -75,7 +75,21 @@ ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
 		return 0;
 	if (x + w > ui->cols)
 		w = ui->cols - x;
-	while (col < w && (n = utf8_decode(s, &cp)) > 0) {
+	while (col < w && *s != '\0') {
+		/* Fast path: printable ASCII is one column a byte, as is. */
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s <= 0x7e) {
+			const char *e = s;
+
+			while (col + (e - s) < w && (unsigned char)*e >= 0x20 &&
+			       (unsigned char)*e <= 0x7e)
+				e++;
+			buf_append(&out, s, (size_t)(e - s));
+			col += (int)(e - s);
+			s = e;
+			continue;
+		}
+		if ((n = utf8_decode(s, &cp)) <= 0)
+			break;
 		s += n;
 		if (cp == '\n' || cp == '\t')
 			cp = ' ';

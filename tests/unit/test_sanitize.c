@@ -260,6 +260,40 @@ text_sanitize__huge_line__capped_with_ellipsis(void **state)
 }
 
 static void
+text_sanitize__cap_boundary__ellipsis_only_beyond(void **state)
+{
+	char *in = xmalloc(TEXT_MAX + 2), *out;
+
+	memset(in, 'x', TEXT_MAX + 1);
+	out = text_sanitize(in, TEXT_MAX);
+	assert_int_equal(strlen(out), TEXT_MAX);
+	assert_false(str_ends_with(out, "\xe2\x80\xa6"));
+	free(out);
+	out = text_sanitize(in, TEXT_MAX + 1);
+	assert_int_equal(strlen(out), TEXT_MAX + 3);
+	assert_true(str_ends_with(out, "x\xe2\x80\xa6"));
+	free(out);
+	/* A multi-byte character that would cross the cap is not split. */
+	memset(in, 'x', TEXT_MAX - 1);
+	memcpy(in + TEXT_MAX - 1, "\xc3\xa9", 2);
+	out = text_sanitize(in, TEXT_MAX + 1);
+	assert_int_equal(strlen(out), TEXT_MAX - 1 + 3);
+	assert_true(str_ends_with(out, "x\xe2\x80\xa6"));
+	free(out);
+	free(in);
+}
+
+static void
+text_sanitize__ascii_runs_between_sequences__same_as_bytewise(void **state)
+{
+	/* Runs of plain text meet every kind of sequence at their edges. */
+	EXPECT("ab\033[1;31mcd\033[0m\033]0;t\007ef\033Pq\033\\gh\xc3\xa9ij"
+	       "\x01kl\033(Bmn\033",
+	       "abcdef"
+	       "gh\xc3\xa9ij\xef\xbf\xbdklmn");
+}
+
+static void
 text_sanitize__random_bytes__never_emit_controls(void **state)
 {
 	unsigned char in[4096];
@@ -427,6 +461,9 @@ main(void)
 	    cmocka_unit_test(text_sanitize__zero_width__removed),
 	    cmocka_unit_test(text_sanitize__line_separators__become_newline),
 	    cmocka_unit_test(text_sanitize__huge_line__capped_with_ellipsis),
+	    cmocka_unit_test(text_sanitize__cap_boundary__ellipsis_only_beyond),
+	    cmocka_unit_test(
+	        text_sanitize__ascii_runs_between_sequences__same_as_bytewise),
 	    cmocka_unit_test(text_sanitize__random_bytes__never_emit_controls),
 	    cmocka_unit_test(text_sanitize_line__newlines__visible_separator),
 	    cmocka_unit_test(text_width__cjk_emoji_combining__columns),
