@@ -374,7 +374,7 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 	struct gmd g;
 	const cJSON *qs, *qj, *ms;
 	const char *scan, *tok, *expr;
-	double maxdp = MAX_DATAPOINTS, period, ts, tok_ts = 0;
+	double maxdp = MAX_DATAPOINTS, period, ts, tok_ts = 0, npoints;
 	bool asc = false, tok_has_ts = false, more = false;
 	size_t i, j, k, tok_qi = 0, budget, total = 0;
 	int idx, rc = -1;
@@ -412,6 +412,10 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 		return sim_error(out, 400, "ValidationError",
 		    "The parameter StartTime must be less than the parameter "
 		    "EndTime.");
+	if (g.start < 0 || g.end > 1e11)
+		return sim_error(out, 400, "ValidationError",
+		    "The parameters StartTime and EndTime must be valid "
+		    "timestamps.");
 	scan = sim_json_str(in, "ScanBy");
 	if (scan != NULL) {
 		if (strcmp(scan, "TimestampAscending") == 0)
@@ -519,7 +523,12 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 		if (q->is_expr)
 			q->period = resolve_period(&g, q, 0);
 		q->start = floor(g.start / q->period) * q->period;
-		q->n = (size_t)ceil((g.end - q->start) / q->period);
+		npoints = ceil((g.end - q->start) / q->period);
+		if (!(npoints <= MAX_TOTAL_POINTS)) {
+			total = MAX_TOTAL_POINTS + 1;
+			break;
+		}
+		q->n = (size_t)npoints;
 		total += q->n;
 	}
 	if (total > MAX_TOTAL_POINTS) {

@@ -44,7 +44,7 @@ struct sim_filter {
 };
 
 #define MAX_PATTERN 1024
-#define MAX_DEPTH 32
+#define FILTER_MAX_DEPTH 32
 
 static void
 jnode_free(struct jnode *n)
@@ -399,7 +399,7 @@ jparse_prim(struct jp *j)
 {
 	struct jnode *n;
 
-	if (++j->depth > MAX_DEPTH) {
+	if (++j->depth > FILTER_MAX_DEPTH) {
 		j->bad = true;
 		return NULL;
 	}

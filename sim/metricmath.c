@@ -33,8 +33,8 @@ struct parser {
 	int depth;
 };
 
-#define MAX_DEPTH 64
-#define MAX_LEN 2048
+#define MM_MAX_DEPTH 64
+#define MM_MAX_LEN 2048
 
 static struct mm_expr *parse_expr(struct parser *);
 
@@ -200,7 +200,7 @@ parse_unary(struct parser *ps)
 {
 	struct mm_expr *e, *a;
 
-	if (++ps->depth > MAX_DEPTH) {
+	if (++ps->depth > MM_MAX_DEPTH) {
 		fail(ps, "expression nested too deeply");
 		return NULL;
 	}
@@ -274,7 +274,7 @@ parse_expr(struct parser *ps)
 	struct mm_expr *l, *r;
 	int op = 0;
 
-	if (++ps->depth > MAX_DEPTH) {
+	if (++ps->depth > MM_MAX_DEPTH) {
 		fail(ps, "expression nested too deeply");
 		return NULL;
 	}
@@ -327,7 +327,7 @@ mm_parse(const char *s, char **cause)
 	struct parser ps = { s, s, NULL, 0 };
 	struct mm_expr *e;
 
-	if (s == NULL || strlen(s) > MAX_LEN) {
+	if (s == NULL || strlen(s) > MM_MAX_LEN) {
 		*cause = xstrdup("Expression is empty or too long");
 		return NULL;
 	}

@@ -956,6 +956,7 @@ series_cost(struct sim_world *w, const struct sim_metric *m, double start,
  * App Runner metric of a minute comes out of the same svc_minute().
  */
 #define CACHE_SLOTS 32
+#define CACHE_MAX_MINUTES (14 * 1440)	/* ~2 MB per service range */
 
 struct sim_metric_cache {
 	struct {
@@ -991,6 +992,7 @@ sim_metric_cache_free(struct sim_metric_cache *c)
  * or a console polling the same window, then cost a copy.
  */
 #define STORE_SLOTS 24
+#define STORE_MAX_MINUTES (2 * 1440)	/* at most 24 x 300 KB kept */
 
 static struct {
 	uint64_t key;
@@ -1105,7 +1107,8 @@ cache_minutes(struct sim_world *w, struct sim_metric_cache *c, int env,
 	if (!store_get(key, count, mins)) {
 		for (k = 0; k < count; k++)
 			svc_minute(&ctx, m0 + k, &mins[k]);
-		store_put(key, count, mins);
+		if (count <= STORE_MAX_MINUTES)
+			store_put(key, count, mins);
 	}
 	svc_ctx_free(&ctx);
 	c->slot[c->n].env = env;
@@ -1197,6 +1200,9 @@ sim_metric_series_cached(struct sim_world *w, struct sim_metric_cache *cache,
 		    60.0) + period / 60 - cm0;
 		if (cm0 + ccount - 1 > mlast)
 			ccount = mlast - cm0 + 1;
+		/* Long ranges stream minute by minute instead. */
+		if (ccount > CACHE_MAX_MINUTES)
+			ccount = 0;
 		for (k = 0; k < SIM_NSVC && ccount > 0; k++) {
 			if (e.have[k])
 				cached[k] = cache_minutes(w, cache, m->env,
