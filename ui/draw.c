@@ -2,6 +2,7 @@
 #include <curses.h>
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,9 +64,12 @@ ascii_for(uint32_t cp)
 	return '?';
 }
 
-int
-ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
+/* ui_put for the first len bytes of s (at a character boundary). */
+static int
+ui_putn(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s,
+        size_t len)
 {
+	const char *end;
 	struct buf out = {0};
 	uint32_t cp;
 	int n, cw, col = 0;
@@ -75,12 +79,14 @@ ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
 		return 0;
 	if (x + w > ui->cols)
 		w = ui->cols - x;
-	while (col < w && *s != '\0') {
+	end = s + strnlen(s, len);
+	while (col < w && s < end) {
 		/* Fast path: printable ASCII is one column a byte, as is. */
 		if ((unsigned char)*s >= 0x20 && (unsigned char)*s <= 0x7e) {
 			const char *e = s;
 
-			while (col + (e - s) < w && (unsigned char)*e >= 0x20 &&
+			while (e < end && col + (e - s) < w &&
+			       (unsigned char)*e >= 0x20 &&
 			       (unsigned char)*e <= 0x7e)
 				e++;
 			buf_append(&out, s, (size_t)(e - s));
@@ -115,6 +121,12 @@ ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
 	}
 	buf_free(&out);
 	return col;
+}
+
+int
+ui_put(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s)
+{
+	return ui_putn(ui, y, x, w, c, s, SIZE_MAX);
 }
 
 int
@@ -192,12 +204,17 @@ const char *
 ui_strcasestr(const char *hay, const char *needle)
 {
 	size_t n;
+	char lo, up;
 
 	if (hay == NULL || needle == NULL || *needle == '\0')
 		return NULL;
 	n = strlen(needle);
+	lo = (char)tolower((unsigned char)*needle);
+	up = (char)toupper((unsigned char)*needle);
+	/* Compare whole words only where the first letter matches. */
 	for (; *hay != '\0'; hay++)
-		if (strncasecmp(hay, needle, n) == 0)
+		if ((*hay == lo || *hay == up) &&
+		    strncasecmp(hay, needle, n) == 0)
 			return hay;
 	return NULL;
 }
@@ -207,7 +224,6 @@ ui_put_highlight(struct ui *ui, int y, int x, int w, enum ui_color c,
                  const char *s, const char *hl)
 {
 	const char *p = s, *m;
-	char *part;
 	int col = 0;
 	size_t hn = hl != NULL ? strlen(hl) : 0;
 
@@ -219,12 +235,8 @@ ui_put_highlight(struct ui *ui, int y, int x, int w, enum ui_color c,
 			col += ui_put(ui, y, x + col, w - col, c, p);
 			break;
 		}
-		part = xstrndup(p, (size_t)(m - p));
-		col += ui_put(ui, y, x + col, w - col, c, part);
-		free(part);
-		part = xstrndup(m, hn);
-		col += ui_put(ui, y, x + col, w - col, UC_MATCH, part);
-		free(part);
+		col += ui_putn(ui, y, x + col, w - col, c, p, (size_t)(m - p));
+		col += ui_putn(ui, y, x + col, w - col, UC_MATCH, m, hn);
 		p = m + hn;
 	}
 	return col;
