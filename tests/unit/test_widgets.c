@@ -386,6 +386,22 @@ keys_table__every_binding__has_action_and_help(void **state)
 	}
 }
 
+static void
+ui_strcasestr__cases__first_match_or_null(void **state)
+{
+	const char *h = "GET /api ERROR error Error";
+
+	assert_ptr_equal(ui_strcasestr(h, "error"), h + 9);
+	assert_ptr_equal(ui_strcasestr(h, "ERROR"), h + 9);
+	assert_ptr_equal(ui_strcasestr(h, "rror e"), h + 10);
+	assert_ptr_equal(ui_strcasestr(h, "get"), h);
+	assert_null(ui_strcasestr(h, "warn"));
+	assert_null(ui_strcasestr(h, ""));
+	assert_null(ui_strcasestr(NULL, "x"));
+	assert_null(ui_strcasestr(h, NULL));
+	assert_null(ui_strcasestr("err", "error"));
+}
+
 static int done_calls;
 static bool done_ok;
 
@@ -576,6 +592,7 @@ main(void)
 	    cmocka_unit_test(keys_table__every_binding__has_action_and_help),
 	    cmocka_unit_test(
 	        dialog_key__typed_confirmation__wrong_word_refused),
+	    cmocka_unit_test(ui_strcasestr__cases__first_match_or_null),
 	    cmocka_unit_test(dialog_key__esc__cancels_once),
 	    cmocka_unit_test(
 	        dialog_key__callback_opens_next__no_use_after_free),
