@@ -222,8 +222,7 @@ line_dim(struct sim_world *w, const struct line *l, const char *type,
 		if (strcmp(key, "SERVICE") == 0)
 			return sim_cost_items[l->item].service;
 		if (strcmp(key, "REGION") == 0)
-			return sim_cost_items[l->item].service[7] == 'C' &&
-			    strcmp(sim_cost_items[l->item].service,
+			return strcmp(sim_cost_items[l->item].service,
 			    "Amazon CloudFront") == 0 ? "global" : w->region;
 		if (strcmp(key, "LINKED_ACCOUNT") == 0)
 			return w->account;
