@@ -12,17 +12,31 @@
 
 #define LOGSTORE_MAX_EVENT_LINES 200	/* a longer stack trace is cut */
 #define LOGSTORE_MAX_RAW 65536		/* bytes of one event looked at */
+#define SRC_BUCKETS 64			/* interned source names (power of two) */
+#define SRC_RAW_MAX 48			/* "%.24s/%.8s" and its NUL fit */
+
+/*
+ * A source name ("<group tail>/<stream tail>", sanitized), interned: a
+ * service has a handful of streams, so 10,000 lines share a few of these.
+ * Keyed by the raw (unsanitized) name; freed when no event uses it.
+ */
+struct src {
+	char *name;		/* sanitized, into buf */
+	size_t refs;		/* events using it */
+	struct src *next;	/* hash chain */
+	char buf[];		/* raw key, then name */
+};
 
 /*
  * One event: shared by its lines, and the de-dup set's entry.  One
  * allocation each for events and lines keeps 10,000 lines small.
  */
 struct ev {
-	char *event_id;		/* into buf; NULL: never de-duplicated */
-	char *source;		/* into buf */
+	struct src *src;
 	size_t nlines;		/* lines still held */
 	struct ev *next;	/* hash chain */
-	char buf[];
+	bool has_id;		/* false: never de-duplicated */
+	char event_id[];	/* "" when !has_id */
 };
 
 struct rec {
@@ -43,6 +57,7 @@ struct logstore {
 	uint64_t next_seq;
 	struct ev **buckets;	/* event id set */
 	size_t nbuckets;	/* power of two */
+	struct src *srcs[SRC_BUCKETS];	/* interned source names */
 	struct logstore_status status;
 	/* Written under lock with atomics, so it may be read as a hint anywhere. */
 	uint64_t generation;
@@ -69,7 +84,7 @@ logstore_new(size_t max_lines)
 	pthread_mutex_init(&ls->lock, NULL);
 	ls->max = max_lines ? max_lines : LOGSTORE_DEFAULT_LINES;
 	ls->nbuckets = 64;
-	while (ls->nbuckets < ls->max * 2)
+	while (ls->nbuckets < ls->max)
 		ls->nbuckets <<= 1;
 	ls->buckets = xcalloc(ls->nbuckets, sizeof *ls->buckets);
 	ls->status.env = -1;
@@ -84,10 +99,24 @@ ev_find(struct logstore *ls, const char *id)
 
 	for (e = ls->buckets[hash_str(id) & (ls->nbuckets - 1)]; e != NULL;
 	    e = e->next) {
-		if (strcmp(e->event_id, id) == 0)
+		if (e->has_id && strcmp(e->event_id, id) == 0)
 			return e;
 	}
 	return NULL;
+}
+
+static void
+src_release(struct logstore *ls, struct src *sp)
+{
+	struct src **pp;
+
+	if (--sp->refs > 0)
+		return;
+	pp = &ls->srcs[hash_str(sp->buf) & (SRC_BUCKETS - 1)];
+	while (*pp != sp)
+		pp = &(*pp)->next;
+	*pp = sp->next;
+	free(sp);
 }
 
 static void
@@ -97,12 +126,13 @@ ev_release(struct logstore *ls, struct ev *e)
 
 	if (--e->nlines > 0)
 		return;
-	if (e->event_id != NULL) {
+	if (e->has_id) {
 		pp = &ls->buckets[hash_str(e->event_id) & (ls->nbuckets - 1)];
 		while (*pp != e)
 			pp = &(*pp)->next;
 		*pp = e->next;
 	}
+	src_release(ls, e->src);
 	free(e);
 }
 
@@ -114,22 +144,19 @@ rec_free(struct logstore *ls, struct rec *r)
 }
 
 static struct ev *
-ev_new(const char *event_id, const char *source)
+ev_new(const char *event_id, struct src *sp)
 {
-	size_t il = event_id != NULL ? strlen(event_id) + 1 : 0;
-	size_t sl = strlen(source) + 1;
+	size_t il = event_id != NULL ? strlen(event_id) : 0;
 	struct ev *e;
 
-	e = xmalloc(sizeof *e + il + sl);
+	e = xmalloc(sizeof *e + il + 1);
+	e->src = sp;
+	sp->refs++;
 	e->nlines = 0;
 	e->next = NULL;
-	e->source = e->buf;
-	memcpy(e->source, source, sl);
-	e->event_id = NULL;
-	if (event_id != NULL) {
-		e->event_id = e->buf + sl;
-		memcpy(e->event_id, event_id, il);
-	}
+	e->has_id = event_id != NULL;
+	memcpy(e->event_id, event_id != NULL ? event_id : "", il);
+	e->event_id[il] = '\0';
 	return e;
 }
 
@@ -171,55 +198,105 @@ bump(struct logstore *ls)
 	__atomic_add_fetch(&ls->generation, 1, __ATOMIC_RELEASE);
 }
 
+/* Does the level word w (lower case) start at s[at]? */
 static bool
-is_word(const char *s, size_t len, size_t at, size_t wlen)
+level_word(const char *s, size_t len, size_t at, const char *w)
 {
-	if (at > 0 && isalnum((unsigned char)s[at - 1]))
-		return false;
-	if (at + wlen < len && isalpha((unsigned char)s[at + wlen]))
-		return false;
-	return true;
+	size_t k;
+
+	for (k = 0; w[k] != '\0'; k++) {
+		/* Exact ASCII case folding: only 'X' and 'x' map to 'x'. */
+		if (at + k >= len || ((unsigned char)s[at + k] | 0x20) != w[k])
+			return false;
+	}
+	/* A whole word: "ERRORS" is not "ERROR", "ERROR42" is. */
+	return at + k >= len || !isalpha((unsigned char)s[at + k]);
 }
 
+/*
+ * The earliest level word wins: "INFO retrying after error" is info.
+ * Only word starts (the previous byte is not alphanumeric) whose letter
+ * begins a level word are looked at, and only the words with that
+ * letter; every letter belongs to one level.
+ */
 enum log_level
 log_level_guess(const char *s, size_t len)
 {
-	static const struct {
-		const char *word;
-		enum log_level level;
-	} words[] = {
-		{ "ERROR", LOG_LEVEL_ERROR }, { "ERR", LOG_LEVEL_ERROR },
-		{ "FATAL", LOG_LEVEL_ERROR }, { "CRITICAL", LOG_LEVEL_ERROR },
-		{ "PANIC", LOG_LEVEL_ERROR }, { "WARNING", LOG_LEVEL_WARN },
-		{ "WARN", LOG_LEVEL_WARN }, { "INFO", LOG_LEVEL_INFO },
-		{ "NOTICE", LOG_LEVEL_INFO }, { "DEBUG", LOG_LEVEL_DEBUG },
-		{ "TRACE", LOG_LEVEL_DEBUG },
-	};
-	size_t at, i, wl;
+	size_t at;
+	int c;
 
 	if (len > 256)
 		len = 256;
-	/* The earliest level word wins: "INFO retrying after error" is info. */
 	for (at = 0; at < len; at++) {
-		if (!isalpha((unsigned char)s[at]))
+		c = (unsigned char)s[at] | 0x20;
+		if (c < 'c' || c > 'w' ||
+		    (at > 0 && isalnum((unsigned char)s[at - 1])))
 			continue;
-		for (i = 0; i < nitems(words); i++) {
-			wl = strlen(words[i].word);
-			if (at + wl <= len &&
-			    strncasecmp(s + at, words[i].word, wl) == 0 &&
-			    is_word(s, len, at, wl))
-				return words[i].level;
+		switch (c) {
+		case 'e':
+			if (level_word(s, len, at, "error") ||
+			    level_word(s, len, at, "err"))
+				return LOG_LEVEL_ERROR;
+			break;
+		case 'f':
+			if (level_word(s, len, at, "fatal"))
+				return LOG_LEVEL_ERROR;
+			break;
+		case 'c':
+			if (level_word(s, len, at, "critical"))
+				return LOG_LEVEL_ERROR;
+			break;
+		case 'p':
+			if (level_word(s, len, at, "panic"))
+				return LOG_LEVEL_ERROR;
+			break;
+		case 'w':
+			if (level_word(s, len, at, "warning") ||
+			    level_word(s, len, at, "warn"))
+				return LOG_LEVEL_WARN;
+			break;
+		case 'i':
+			if (level_word(s, len, at, "info"))
+				return LOG_LEVEL_INFO;
+			break;
+		case 'n':
+			if (level_word(s, len, at, "notice"))
+				return LOG_LEVEL_INFO;
+			break;
+		case 'd':
+			if (level_word(s, len, at, "debug"))
+				return LOG_LEVEL_DEBUG;
+			break;
+		case 't':
+			if (level_word(s, len, at, "trace"))
+				return LOG_LEVEL_DEBUG;
+			break;
 		}
 	}
 	return LOG_LEVEL_NONE;
 }
 
-/* "<group tail>/<stream tail, 8 chars>", sanitized.  Caller frees. */
-static char *
-short_source(const char *group, const char *stream)
+/* Append at most max bytes of s (like "%.*s"). */
+static size_t
+put_max(char *out, size_t at, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	memcpy(out + at, s, n);
+	return at + n;
+}
+
+/*
+ * The interned "<group tail, 24 bytes>/<stream tail, 8 bytes>",
+ * sanitized; the caller takes a reference (ev_new).
+ */
+static struct src *
+src_get(struct logstore *ls, const char *group, const char *stream)
 {
 	const char *g = "", *s = "", *p;
-	char *raw, *out;
+	char raw[SRC_RAW_MAX], *name;
+	size_t n, rl, nl;
+	struct src *sp, **head;
 
 	if (group != NULL) {
 		g = group;
@@ -231,13 +308,30 @@ short_source(const char *group, const char *stream)
 		if ((p = strrchr(stream, '/')) != NULL && p[1] != '\0')
 			s = p + 1;
 	}
-	if (*s != '\0')
-		raw = xasprintf("%.24s/%.8s", g, s);
-	else
-		raw = xasprintf("%.24s", g);
-	out = text_sanitize_line(raw, strlen(raw));
-	free(raw);
-	return out;
+	n = put_max(raw, 0, g, 24);
+	if (*s != '\0') {
+		raw[n++] = '/';
+		n = put_max(raw, n, s, 8);
+	}
+	raw[n] = '\0';
+
+	head = &ls->srcs[hash_str(raw) & (SRC_BUCKETS - 1)];
+	for (sp = *head; sp != NULL; sp = sp->next) {
+		if (strcmp(sp->buf, raw) == 0)
+			return sp;
+	}
+	name = text_sanitize_line(raw, n);
+	rl = n + 1;
+	nl = strlen(name) + 1;
+	sp = xmalloc(sizeof *sp + rl + nl);
+	memcpy(sp->buf, raw, rl);
+	sp->name = sp->buf + rl;
+	memcpy(sp->name, name, nl);
+	free(name);
+	sp->refs = 0;
+	sp->next = *head;
+	*head = sp;
+	return sp;
 }
 
 /* First index whose (ts, seq) is >= the given one. */
@@ -267,8 +361,15 @@ insert_rec(struct logstore *ls, struct rec *r)
 		ls->cap = ls->cap ? ls->cap * 2 : 256;
 		ls->recs = xreallocarray(ls->recs, ls->cap, sizeof *ls->recs);
 	}
-	/* New lines have the largest seq: they go after equal timestamps. */
-	at = lower_bound(ls, r->l.ts_ms, r->l.seq);
+	/*
+	 * New lines have the largest seq: they go after equal timestamps,
+	 * so a line no older than the newest goes at the end (the usual
+	 * case when tailing).
+	 */
+	if (ls->n == 0 || ls->recs[ls->n - 1]->l.ts_ms <= r->l.ts_ms)
+		at = ls->n;
+	else
+		at = lower_bound(ls, r->l.ts_ms, r->l.seq);
 	memmove(&ls->recs[at + 1], &ls->recs[at],
 	    (ls->n - at) * sizeof *ls->recs);
 	ls->recs[at] = r;
@@ -280,7 +381,7 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 {
 	struct ev *e;
 	struct rec *r;
-	char *text, *line, *nl, *src;
+	char *text, *line, *nl;
 	size_t len, ll, nlines = 0;
 	enum log_level level;
 	uint64_t h;
@@ -294,10 +395,8 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 	while (len > 0 && text[len - 1] == '\n')
 		text[--len] = '\0';
 
-	src = short_source(in->group, in->stream);
-	e = ev_new(in->event_id, src);
-	free(src);
-	if (e->event_id != NULL) {
+	e = ev_new(in->event_id, src_get(ls, in->group, in->stream));
+	if (e->has_id) {
 		h = hash_str(e->event_id) & (ls->nbuckets - 1);
 		e->next = ls->buckets[h];
 		ls->buckets[h] = e;
@@ -315,8 +414,8 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 		r->l.ts_ms = in->ts_ms;
 		r->l.ingest_ms = in->ingest_ms;
 		r->l.seq = ls->next_seq++;
-		r->l.event_id = e->event_id != NULL ? e->event_id : "";
-		r->l.source = e->source;
+		r->l.event_id = e->event_id;
+		r->l.source = e->src->name;
 		r->l.message = r->msg;
 		r->l.level = level;
 		r->l.cont = nlines > 0;
