@@ -271,8 +271,9 @@ san_feed(struct san *z, uint32_t cp)
 	}
 }
 
-char *
-text_sanitize(const char *s, size_t len)
+/* text_sanitize(), with or without the fast paths. */
+static char *
+sanitize_bytes(const char *s, size_t len, bool fast)
 {
 	struct san z;
 	const unsigned char *p = (const unsigned char *)s;
@@ -290,7 +291,7 @@ text_sanitize(const char *s, size_t len)
 		 * text is exactly that).  Same result as feeding it byte by
 		 * byte, cap and ellipsis included.
 		 */
-		if (z.st == S_NORMAL && p[i] >= 0x20 && p[i] <= 0x7e) {
+		if (fast && z.st == S_NORMAL && p[i] >= 0x20 && p[i] <= 0x7e) {
 			size_t run = 1, room;
 
 			while (i + run < len && p[i + run] >= 0x20 &&
@@ -312,6 +313,18 @@ text_sanitize(const char *s, size_t len)
 		san_feed(&z, cp);
 	}
 	return buf_steal(&z.out);
+}
+
+char *
+text_sanitize(const char *s, size_t len)
+{
+	return sanitize_bytes(s, len, true);
+}
+
+char *
+text_sanitize_ref(const char *s, size_t len)
+{
+	return sanitize_bytes(s, len, false);
 }
 
 char *

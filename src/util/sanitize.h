@@ -34,6 +34,13 @@
 char *text_sanitize(const char *s, size_t len);
 
 /*
+ * text_sanitize() without its fast paths: one code point at a time
+ * through the decoder and the escape-sequence state machine.  The same
+ * output by definition; tests compare the two (test_sanitize_fast.c).
+ */
+char *text_sanitize_ref(const char *s, size_t len);
+
+/*
  * As text_sanitize(), for one-line fields (names, alarm reasons, error
  * messages): each run of line breaks becomes the visible separator " ⏎ "
  * and leading/trailing whitespace is trimmed.  Caller frees.
