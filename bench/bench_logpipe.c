@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -418,6 +419,46 @@ run_peer(int port, const char *group, int64_t start, int64_t end,
 	return t;
 }
 
+/*
+ * Heap held by a full scrollback: every page through the store, then
+ * the bytes still allocated (malloc's own chunk headers included) once
+ * the pages' cJSON trees are gone.  Lines held in *lines.
+ */
+static size_t
+scrollback_bytes(const char *group, const struct page *pages, size_t npages,
+    size_t *lines, char **cause)
+{
+	struct logstore *ls;
+	struct log_event_in *ev;
+	const char *next;
+	struct mallinfo2 m0, m1;
+	cJSON *resp;
+	size_t i, nev;
+
+	m0 = mallinfo2();
+	ls = logstore_new(10000);
+	for (i = 0; i < npages; i++) {
+		resp = cJSON_ParseWithLength(pages[i].body, pages[i].len);
+		if (resp == NULL || logs_parse_filter(resp, group, &ev, &nev,
+		    &next, cause) != 0) {
+			if (resp == NULL)
+				*cause = xstrdup("page is not JSON");
+			cJSON_Delete(resp);
+			logstore_free(ls);
+			return 0;
+		}
+		logstore_append(ls, ev, nev);
+		free(ev);
+		cJSON_Delete(resp);
+	}
+	m1 = mallinfo2();
+	logstore_lock(ls);
+	*lines = logstore_count(ls);
+	logstore_unlock(ls);
+	logstore_free(ls);
+	return m1.uordblks - m0.uordblks;
+}
+
 /* ncurses on /dev/null with the console's dark theme. */
 static SCREEN *
 screen_open(struct ui *ui, FILE **out, FILE **in, char **cause)
@@ -468,7 +509,7 @@ main(int argc, char **argv)
 	int64_t end, start;
 	double fetch_s, peer_s, rates[ROUNDS], vrates[ROUNDS], ours, view, peer;
 	double t0, again;
-	size_t again_lines;
+	size_t again_lines, held = 0, held_bytes;
 	int hours = WINDOW_HOURS;
 
 	if (argc > 1 && (hours = atoi(argv[1])) <= 0) {
@@ -507,6 +548,9 @@ main(int argc, char **argv)
 	fetch_s = now_s() - t0;
 	for (i = 0; i < npages; i++)
 		bytes += pages[i].len;
+	if ((held_bytes = scrollback_bytes(group, pages, npages, &held,
+	    &cause)) == 0)
+		goto fail_pages;
 
 	peer_s = run_peer(sim_server_port(srv), group, start, end, &peer_lines,
 	    &cause);
@@ -575,6 +619,10 @@ main(int argc, char **argv)
 	    best->render);
 	printf("logs view frames : %zu lines, one frame per page, median "
 	    "%.0f lines/s = %.1fx aws\n", sv[0].lines, view, view / peer);
+	printf("scrollback heap  : %zu lines hold %.2f MB allocated (%.0f bytes "
+	    "a line, malloc headers included)\n", held,
+	    (double)held_bytes / (1024 * 1024),
+	    held > 0 ? (double)held_bytes / (double)held : 0.0);
 	printf("target 20x aws: every line drawn %s, as the view runs %s\n",
 	    ours >= 20 * peer ? "met" : "NOT met",
 	    view >= 20 * peer ? "met" : "NOT met");

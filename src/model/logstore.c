@@ -33,11 +33,15 @@ struct src {
  */
 struct ev {
 	struct src *src;
-	size_t nlines;		/* lines still held */
 	struct ev *next;	/* hash chain */
+	uint32_t nlines;	/* lines still held */
 	bool has_id;		/* false: never de-duplicated */
+	bool embedded;		/* inside its only line's allocation */
 	char event_id[];	/* "" when !has_id */
 };
+
+/* Bytes of an event whose id is il bytes long. */
+#define EV_SIZE(il) (offsetof(struct ev, event_id) + (il) + 1)
 
 struct rec {
 	struct log_line l;	/* l.message points at msg */
@@ -133,23 +137,27 @@ ev_release(struct logstore *ls, struct ev *e)
 		*pp = e->next;
 	}
 	src_release(ls, e->src);
-	free(e);
+	if (!e->embedded)
+		free(e);
 }
 
 static void
 rec_free(struct logstore *ls, struct rec *r)
 {
-	ev_release(ls, r->ev);
+	ev_release(ls, r->ev);	/* an embedded event goes with r */
 	free(r);
 }
 
+/*
+ * Fill in an event at e (EV_SIZE(il) bytes): its own allocation, or
+ * the tail of its only line's (embedded), which saves a malloc per
+ * single-line event.
+ */
 static struct ev *
-ev_new(const char *event_id, struct src *sp)
+ev_init(struct ev *e, const char *event_id, size_t il, struct src *sp,
+    bool embedded)
 {
-	size_t il = event_id != NULL ? strlen(event_id) : 0;
-	struct ev *e;
-
-	e = xmalloc(sizeof *e + il + 1);
+	e->embedded = embedded;
 	e->src = sp;
 	sp->refs++;
 	e->nlines = 0;
@@ -288,7 +296,7 @@ put_max(char *out, size_t at, const char *s, size_t max)
 
 /*
  * The interned "<group tail, 24 bytes>/<stream tail, 8 bytes>",
- * sanitized; the caller takes a reference (ev_new).
+ * sanitized; the caller takes a reference (ev_init).
  */
 static struct src *
 src_get(struct logstore *ls, const char *group, const char *stream)
@@ -381,8 +389,9 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 {
 	struct ev *e;
 	struct rec *r;
+	struct src *sp;
 	char *text, *line, *nl;
-	size_t len, ll, nlines = 0;
+	size_t len, ll, il, ml, nlines = 0;
 	enum log_level level;
 	uint64_t h;
 
@@ -395,7 +404,18 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 	while (len > 0 && text[len - 1] == '\n')
 		text[--len] = '\0';
 
-	e = ev_new(in->event_id, src_get(ls, in->group, in->stream));
+	il = in->event_id != NULL ? strlen(in->event_id) : 0;
+	sp = src_get(ls, in->group, in->stream);
+	if (memchr(text, '\n', len) == NULL) {
+		/* One line: line, message and event in one allocation. */
+		ml = (len + 1 + 7) & ~(size_t)7;
+		r = xmalloc(sizeof *r + ml + EV_SIZE(il));
+		e = ev_init((struct ev *)(void *)(r->msg + ml), in->event_id,
+		    il, sp, true);
+	} else {
+		r = NULL;
+		e = ev_init(xmalloc(EV_SIZE(il)), in->event_id, il, sp, false);
+	}
 	if (e->has_id) {
 		h = hash_str(e->event_id) & (ls->nbuckets - 1);
 		e->next = ls->buckets[h];
@@ -406,8 +426,9 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 	do {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl = '\0';
-		ll = strlen(line) + 1;
-		r = xmalloc(sizeof *r + ll);
+		ll = nl != NULL ? (size_t)(nl - line) + 1 : strlen(line) + 1;
+		if (r == NULL)
+			r = xmalloc(sizeof *r + ll);
 		memset(&r->l, 0, sizeof r->l);
 		memcpy(r->msg, line, ll);
 		r->ev = e;
@@ -421,6 +442,7 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 		r->l.cont = nlines > 0;
 		e->nlines++;
 		insert_rec(ls, r);
+		r = NULL;
 		nlines++;
 		line = nl != NULL ? nl + 1 : NULL;
 	} while (line != NULL && nlines < LOGSTORE_MAX_EVENT_LINES);
