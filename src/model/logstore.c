@@ -35,6 +35,7 @@ struct ev {
 	struct src *src;
 	struct ev *next;	/* hash chain */
 	uint32_t nlines;	/* lines still held */
+	uint32_t hash;		/* hash_str(event_id), low bits */
 	bool has_id;		/* false: never de-duplicated */
 	bool embedded;		/* inside its only line's allocation */
 	char event_id[];	/* "" when !has_id */
@@ -97,13 +98,13 @@ logstore_new(size_t max_lines)
 }
 
 static struct ev *
-ev_find(struct logstore *ls, const char *id)
+ev_find(struct logstore *ls, const char *id, uint32_t h)
 {
 	struct ev *e;
 
-	for (e = ls->buckets[hash_str(id) & (ls->nbuckets - 1)]; e != NULL;
-	    e = e->next) {
-		if (e->has_id && strcmp(e->event_id, id) == 0)
+	/* Ids of close events share long prefixes: compare hashes first. */
+	for (e = ls->buckets[h & (ls->nbuckets - 1)]; e != NULL; e = e->next) {
+		if (e->hash == h && e->has_id && strcmp(e->event_id, id) == 0)
 			return e;
 	}
 	return NULL;
@@ -131,7 +132,7 @@ ev_release(struct logstore *ls, struct ev *e)
 	if (--e->nlines > 0)
 		return;
 	if (e->has_id) {
-		pp = &ls->buckets[hash_str(e->event_id) & (ls->nbuckets - 1)];
+		pp = &ls->buckets[e->hash & (ls->nbuckets - 1)];
 		while (*pp != e)
 			pp = &(*pp)->next;
 		*pp = e->next;
@@ -154,10 +155,11 @@ rec_free(struct logstore *ls, struct rec *r)
  * single-line event.
  */
 static struct ev *
-ev_init(struct ev *e, const char *event_id, size_t il, struct src *sp,
-    bool embedded)
+ev_init(struct ev *e, const char *event_id, size_t il, uint32_t h,
+    struct src *sp, bool embedded)
 {
 	e->embedded = embedded;
+	e->hash = h;
 	e->src = sp;
 	sp->refs++;
 	e->nlines = 0;
@@ -384,8 +386,9 @@ insert_rec(struct logstore *ls, struct rec *r)
 	ls->n++;
 }
 
+/* Add one event; h is hash_str(in->event_id) (0 without an id). */
 static void
-add_event(struct logstore *ls, const struct log_event_in *in)
+add_event(struct logstore *ls, const struct log_event_in *in, uint32_t h)
 {
 	struct ev *e;
 	struct rec *r;
@@ -393,7 +396,7 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 	char *text, *line, *nl;
 	size_t len, ll, il, ml, nlines = 0;
 	enum log_level level;
-	uint64_t h;
+	size_t b;
 
 	len = in->message_len;
 	if (len > LOGSTORE_MAX_RAW)
@@ -411,15 +414,16 @@ add_event(struct logstore *ls, const struct log_event_in *in)
 		ml = (len + 1 + 7) & ~(size_t)7;
 		r = xmalloc(sizeof *r + ml + EV_SIZE(il));
 		e = ev_init((struct ev *)(void *)(r->msg + ml), in->event_id,
-		    il, sp, true);
+		    il, h, sp, true);
 	} else {
 		r = NULL;
-		e = ev_init(xmalloc(EV_SIZE(il)), in->event_id, il, sp, false);
+		e = ev_init(xmalloc(EV_SIZE(il)), in->event_id, il, h, sp,
+		    false);
 	}
 	if (e->has_id) {
-		h = hash_str(e->event_id) & (ls->nbuckets - 1);
-		e->next = ls->buckets[h];
-		ls->buckets[h] = e;
+		b = h & (ls->nbuckets - 1);
+		e->next = ls->buckets[b];
+		ls->buckets[b] = e;
 	}
 	level = log_level_guess(text, len);
 	line = text;
@@ -467,17 +471,22 @@ size_t
 logstore_append(struct logstore *ls, const struct log_event_in *ev, size_t n)
 {
 	size_t i, added = 0;
+	uint32_t h;
 
 	pthread_mutex_lock(&ls->lock);
 	for (i = 0; i < n; i++) {
-		if (ev[i].event_id != NULL && ev_find(ls, ev[i].event_id) != NULL)
-			continue;
+		h = 0;
+		if (ev[i].event_id != NULL) {
+			h = (uint32_t)hash_str(ev[i].event_id);
+			if (ev_find(ls, ev[i].event_id, h) != NULL)
+				continue;
+		}
 		/* Full, and older than everything held: it would go at once
 		 * (and might be an event we already evicted). */
 		if (ls->n >= ls->max && ls->n > 0 &&
 		    ev[i].ts_ms < ls->recs[0]->l.ts_ms)
 			continue;
-		add_event(ls, &ev[i]);
+		add_event(ls, &ev[i], h);
 		added++;
 	}
 	evict_locked(ls);
