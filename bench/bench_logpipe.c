@@ -426,7 +426,7 @@ run_peer(int port, const char *group, int64_t start, int64_t end,
  */
 static size_t
 scrollback_bytes(const char *group, const struct page *pages, size_t npages,
-    size_t *lines, char **cause)
+    size_t *lines, size_t *text, char **cause)
 {
 	struct logstore *ls;
 	struct log_event_in *ev;
@@ -454,6 +454,9 @@ scrollback_bytes(const char *group, const struct page *pages, size_t npages,
 	m1 = mallinfo2();
 	logstore_lock(ls);
 	*lines = logstore_count(ls);
+	*text = 0;
+	for (i = 0; i < *lines; i++)
+		*text += strlen(logstore_line(ls, i)->message) + 1;
 	logstore_unlock(ls);
 	logstore_free(ls);
 	return m1.uordblks - m0.uordblks;
@@ -509,7 +512,7 @@ main(int argc, char **argv)
 	int64_t end, start;
 	double fetch_s, peer_s, rates[ROUNDS], vrates[ROUNDS], ours, view, peer;
 	double t0, again;
-	size_t again_lines, held = 0, held_bytes;
+	size_t again_lines, held = 0, held_bytes, held_text = 0;
 	int hours = WINDOW_HOURS;
 
 	if (argc > 1 && (hours = atoi(argv[1])) <= 0) {
@@ -549,7 +552,7 @@ main(int argc, char **argv)
 	for (i = 0; i < npages; i++)
 		bytes += pages[i].len;
 	if ((held_bytes = scrollback_bytes(group, pages, npages, &held,
-	    &cause)) == 0)
+	    &held_text, &cause)) == 0)
 		goto fail_pages;
 
 	peer_s = run_peer(sim_server_port(srv), group, start, end, &peer_lines,
@@ -620,9 +623,10 @@ main(int argc, char **argv)
 	printf("logs view frames : %zu lines, one frame per page, median "
 	    "%.0f lines/s = %.1fx aws\n", sv[0].lines, view, view / peer);
 	printf("scrollback heap  : %zu lines hold %.2f MB allocated (%.0f bytes "
-	    "a line, malloc headers included)\n", held,
-	    (double)held_bytes / (1024 * 1024),
-	    held > 0 ? (double)held_bytes / (double)held : 0.0);
+	    "a line, malloc headers included; the messages' text %.0f)\n",
+	    held, (double)held_bytes / (1024 * 1024),
+	    held > 0 ? (double)held_bytes / (double)held : 0.0,
+	    held > 0 ? (double)held_text / (double)held : 0.0);
 	printf("target 20x aws: every line drawn %s, as the view runs %s\n",
 	    ours >= 20 * peer ? "met" : "NOT met",
 	    view >= 20 * peer ? "met" : "NOT met");

@@ -44,11 +44,21 @@ struct ev {
 /* Bytes of an event whose id is il bytes long. */
 #define EV_SIZE(il) (offsetof(struct ev, event_id) + (il) + 1)
 
+/*
+ * One line.  l.message points at msg, and l.event_id at its event's
+ * event_id, which is how a line finds its event (rec_ev).
+ */
 struct rec {
-	struct log_line l;	/* l.message points at msg */
-	struct ev *ev;
+	struct log_line l;
 	char msg[];
 };
+
+static struct ev *
+rec_ev(const struct rec *r)
+{
+	return (struct ev *)(void *)((char *)(uintptr_t)r->l.event_id -
+	    offsetof(struct ev, event_id));
+}
 
 struct logstore {
 	/*
@@ -145,7 +155,7 @@ ev_release(struct logstore *ls, struct ev *e)
 static void
 rec_free(struct logstore *ls, struct rec *r)
 {
-	ev_release(ls, r->ev);	/* an embedded event goes with r */
+	ev_release(ls, rec_ev(r));	/* an embedded event goes with r */
 	free(r);
 }
 
@@ -435,7 +445,6 @@ add_event(struct logstore *ls, const struct log_event_in *in, uint32_t h)
 			r = xmalloc(sizeof *r + ll);
 		memset(&r->l, 0, sizeof r->l);
 		memcpy(r->msg, line, ll);
-		r->ev = e;
 		r->l.ts_ms = in->ts_ms;
 		r->l.ingest_ms = in->ingest_ms;
 		r->l.seq = ls->next_seq++;
