@@ -281,7 +281,14 @@ sanitize_bytes(const char *s, size_t len, bool fast)
 	uint32_t cp;
 
 	memset(&z, 0, sizeof z);
-	buf_puts(&z.out, "");
+	/*
+	 * Most text comes out no longer than it went in: room for that
+	 * (and the ellipsis) at once rather than growing one doubling at a
+	 * time.  The buffer still grows when replacements make it longer.
+	 */
+	z.out.cap = (len < TEXT_MAX ? len : TEXT_MAX) + 4;
+	z.out.data = xmalloc(z.out.cap);
+	z.out.data[0] = '\0';
 	if (s == NULL)
 		return buf_steal(&z.out);
 	while (i < len && !z.full) {
