@@ -379,6 +379,9 @@ insert_rec(struct logstore *ls, struct rec *r)
 
 	if (ls->n == ls->cap) {
 		ls->cap = ls->cap ? ls->cap * 2 : 256;
+		/* Full plus a page is the usual peak: no need to double. */
+		if (ls->cap > ls->max + 1024 && ls->n < ls->max + 1024)
+			ls->cap = ls->max + 1024;
 		ls->recs = xreallocarray(ls->recs, ls->cap, sizeof *ls->recs);
 	}
 	/*
