@@ -356,9 +356,13 @@ def bench_rss(speed=300, limit_s=120, extra_env=None):
         anon = status_kb(pid, "RssAnon")
         files = status_kb(pid, "RssFile")
         pss = pss_kb(pid)
-        # Pages only this process holds: its heap, stacks, and the
-        # libraries' written (relocated) data; not their shared code.
-        priv = rollup_kb(pid, "Private_Clean", "Private_Dirty")
+        # Pages only this process maps.  Private_Dirty: what it wrote
+        # (heap, stacks, the libraries' relocated data).  Private_Clean:
+        # file pages (its own binary, libraries no other process has
+        # open right now) that the kernel can drop and read back.
+        pdirty = rollup_kb(pid, "Private_Dirty")
+        pclean = rollup_kb(pid, "Private_Clean")
+        priv = pdirty + pclean
         top = smaps_top(pid)
         th = nthreads(pid)
     print("  overview before the logs view: VmRSS %.1f MB" % (base_rss / 1024))
@@ -368,10 +372,11 @@ def bench_rss(speed=300, limit_s=120, extra_env=None):
           "Pss %.1f), VmHWM %.1f MB, %d threads (%s)" % (
               n2, rss / 1024, anon / 1024, files / 1024, pss / 1024,
               hwm / 1024, th, "met" if rss < 8192 else "NOT met"))
-    print("  private (smaps_rollup Private_Clean + Private_Dirty): %.1f MB "
-          "(%s); RssAnon %.1f MB (%s)" % (
-              priv / 1024, "< 8 MB" if priv < 8192 else ">= 8 MB",
-              anon / 1024, "< 8 MB" if anon < 8192 else ">= 8 MB"))
+    print("  private (smaps_rollup): %.1f MB = Private_Dirty %.1f + "
+          "Private_Clean %.1f (%s); RssAnon %.1f MB (%s)" % (
+              priv / 1024, pdirty / 1024, pclean / 1024,
+              "< 8 MB" if priv < 8192 else ">= 8 MB", anon / 1024,
+              "< 8 MB" if anon < 8192 else ">= 8 MB"))
     print("  largest resident mappings: " + ", ".join(
         "%s %.1f MB" % (k, v / 1024) for k, v in top))
 
