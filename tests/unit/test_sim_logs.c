@@ -29,7 +29,7 @@ app_group(struct sim_world *w, const char *svc, const char *kind)
 }
 
 struct collect {
-	size_t n, errors, hostile;
+	size_t n, cap, errors, hostile;
 	char **ids;
 	char **msgs;
 	int64_t last_ts;
@@ -42,8 +42,13 @@ collect(void *arg, const struct sim_log_event *ev, const char *stream)
 	struct collect *c = arg;
 
 	(void)stream;
-	c->ids = xreallocarray(c->ids, c->n + 1, sizeof *c->ids);
-	c->msgs = xreallocarray(c->msgs, c->n + 1, sizeof *c->msgs);
+	/* Grow geometrically: a day of prod events is ~10^5 entries, and
+	 * one-at-a-time growth is quadratic under ASan's copying realloc. */
+	if (c->n == c->cap) {
+		c->cap = c->cap == 0 ? 1024 : c->cap * 2;
+		c->ids = xreallocarray(c->ids, c->cap, sizeof *c->ids);
+		c->msgs = xreallocarray(c->msgs, c->cap, sizeof *c->msgs);
+	}
 	c->ids[c->n] = xstrdup(ev->id);
 	c->msgs[c->n] = xstrdup(ev->message);
 	c->n++;
