@@ -49,7 +49,7 @@ usage(FILE *f)
 	fprintf(f,
 	        "usage: momentum-console [--config FILE] [--env NAME] "
 	        "[--read-only]\n"
-	        "                        [--wallboard] [--theme "
+	        "                        [--wallboard [--rotate SECONDS]] [--theme "
 	        "dark|light|high-contrast]\n"
 	        "                        [--exit-after SECONDS] [--no-mouse]\n"
 	        "       momentum-console doctor | aws | action ...\n"
@@ -612,6 +612,7 @@ console_main(int argc, char **argv)
 	    {"env", required_argument, NULL, 'e'},
 	    {"read-only", no_argument, NULL, 'r'},
 	    {"wallboard", no_argument, NULL, 'w'},
+	    {"rotate", required_argument, NULL, 'o'},
 	    {"theme", required_argument, NULL, 't'},
 	    {"exit-after", required_argument, NULL, 'x'},
 	    {"no-mouse", no_argument, NULL, 'm'},
@@ -637,7 +638,7 @@ console_main(int argc, char **argv)
 	ui.mouse = true;
 	ui.utc = true;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:e:rwt:x:mhV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:e:rwo:t:x:mhV", longopts,
 	                         NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -651,6 +652,15 @@ console_main(int argc, char **argv)
 			break;
 		case 'w':
 			ui.wallboard = ui.read_only = true;
+			break;
+		case 'o':
+			ui.rotate_s = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || ui.rotate_s <= 0 ||
+			    ui.rotate_s > 3600) {
+				fprintf(stderr, "momentum-console: --rotate wants "
+				                "1-3600 seconds\n");
+				return 64;
+			}
 			break;
 		case 't':
 			opt_theme = optarg;

@@ -111,6 +111,7 @@ struct ui {
 	 * Returns VIEW_* flags; NULL = actions not built in.
 	 */
 	int (*action)(struct ui *ui, const char *name);
+	int rotate_s;		/* --rotate: wallboard seconds per service, 0 = default */
 };
 
 /* ---- term.c: terminal setup ---------------------------------------- */

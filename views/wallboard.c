@@ -33,14 +33,16 @@ struct wb_env {
 	size_t firing;
 };
 
-/* Seconds per service in the rotating detail pane. */
+/* Seconds per service in the rotating detail pane: --rotate, then
+ * $MOMENTUM_WALLBOARD_ROTATE, then 10. */
 static int
 wb_rotate_seconds(const struct ui *ui)
 {
 	const char *s = getenv("MOMENTUM_WALLBOARD_ROTATE");
 	int v;
 
-	(void)ui;
+	if (ui->rotate_s > 0)
+		return ui->rotate_s;
 	if (s != NULL && (v = atoi(s)) > 0)
 		return v;
 	return WB_DEFAULT_ROTATE;

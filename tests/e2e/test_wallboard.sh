@@ -63,8 +63,8 @@ tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 40 \
     AWS_REGION=us-east-1 AWS_ENDPOINT_URL=http://127.0.0.1:$port \
     AWS_CONFIG_FILE=$tmp/none AWS_SHARED_CREDENTIALS_FILE=$tmp/none \
     XDG_STATE_HOME=$tmp/state XDG_CACHE_HOME=$tmp/cache TERM=xterm-256color \
-    LANG=C.UTF-8 MOMENTUM_WALLBOARD_ROTATE=2 $console --config $tmp/console.conf \
-    --wallboard; echo CONSOLE-EXITED \$?; sleep 60"
+    LANG=C.UTF-8 $console --config $tmp/console.conf \
+    --wallboard --rotate 2; echo CONSOLE-EXITED \$?; sleep 60"
 
 screen() { tmux -L "$sock" capture-pane -p -t 0; }
 send() { tmux -L "$sock" send-keys -t 0 "$@"; }
