@@ -2,6 +2,7 @@
 #include "model/logstore.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,6 +541,13 @@ logstore_set_status(struct logstore *ls, int64_t when_ms, const char *error,
 		ls->status.fetched_at_ms = when_ms;
 	bump(ls);
 	pthread_mutex_unlock(&ls->lock);
+	/*
+	 * A poll has ended and its responses are freed.  Their pages lie
+	 * between scrollback lines, where malloc cannot shrink the heap:
+	 * give the free ones back now.  About 1.5 MB less RSS with a full
+	 * scrollback, for about 0.6 ms a poll (docs/benchmarks.md, RSS).
+	 */
+	malloc_trim(0);
 }
 
 int64_t
