@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "testlib.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,19 +15,7 @@
 static cJSON *
 load(const char *rel)
 {
-	char *path, *text, *cause = NULL;
-	cJSON *j;
-
-	path = xasprintf("%s/tests/data/%s", MOMENTUM_SOURCE_DIR, rel);
-	text = read_file(path, NULL, &cause);
-	if (text == NULL)
-		fail_msg("%s", cause);
-	j = cJSON_Parse(text);
-	if (j == NULL)
-		fail_msg("%s: not JSON", path);
-	free(text);
-	free(path);
-	return j;
+	return test_load_json(rel);
 }
 
 static void

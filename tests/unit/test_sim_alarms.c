@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "testlib.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -163,25 +164,7 @@ static int
 call(struct sim_world *w, double now, const char *op, const char *json,
     struct sim_reply *r)
 {
-	struct sim_call c;
-	const struct sim_op *o;
-	cJSON *in = cJSON_Parse(json);
-	int rc = -2;
-
-	assert_non_null(in);
-	memset(&c, 0, sizeof c);
-	memset(r, 0, sizeof *r);
-	c.w = w;
-	c.now = now;
-	c.service = "monitoring";
-	c.operation = op;
-	for (o = sim_cloudwatch_ops; o->name != NULL; o++) {
-		if (strcmp(o->name, op) == 0)
-			rc = o->fn(&c, in, r);
-	}
-	cJSON_Delete(in);
-	assert_int_not_equal(rc, -2);
-	return rc;
+	return test_sim_call(sim_cloudwatch_ops, "monitoring", w, now, op, json, r);
 }
 
 static void

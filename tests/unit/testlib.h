@@ -1,0 +1,63 @@
+/* Helpers shared by the cmocka unit tests (include after <cmocka.h>). */
+#ifndef MOMENTUM_TESTLIB_H
+#define MOMENTUM_TESTLIB_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "sim/api.h"
+#include "util/util.h"
+
+/* Parse tests/data/<rel> as JSON; fails the test when missing or not JSON. Caller frees. */
+static inline cJSON *
+test_load_json(const char *rel)
+{
+	char *path, *text, *cause = NULL;
+	cJSON *j;
+
+	path = xasprintf("%s/tests/data/%s", MOMENTUM_SOURCE_DIR, rel);
+	text = read_file(path, NULL, &cause);
+	if (text == NULL)
+		fail_msg("%s", cause);
+	j = cJSON_Parse(text);
+	if (j == NULL)
+		fail_msg("%s: not JSON", path);
+	free(text);
+	free(path);
+	return j;
+}
+
+/*
+ * Call the simulator handler op from table ops (service as the server
+ * would name it) with a JSON request at sim time now.  Fails the test
+ * when op is not in the table; returns the handler's result.
+ */
+static inline int
+test_sim_call(const struct sim_op *ops, const char *service,
+    struct sim_world *w, double now, const char *op, const char *json,
+    struct sim_reply *r)
+{
+	struct sim_call c;
+	const struct sim_op *o;
+	cJSON *in = cJSON_Parse(json);
+	int rc = -2;
+
+	assert_non_null(in);
+	memset(&c, 0, sizeof c);
+	memset(r, 0, sizeof *r);
+	c.w = w;
+	c.now = now;
+	c.service = service;
+	c.operation = op;
+	for (o = ops; o->name != NULL; o++) {
+		if (strcmp(o->name, op) == 0)
+			rc = o->fn(&c, in, r);
+	}
+	cJSON_Delete(in);
+	assert_int_not_equal(rc, -2);
+	return rc;
+}
+
+#endif
