@@ -49,11 +49,61 @@ usage(FILE *f)
 	fprintf(f,
 	        "usage: momentum-console [--config FILE] [--env NAME] "
 	        "[--read-only]\n"
-	        "                        [--wallboard [--rotate SECONDS]] [--theme "
-	        "dark|light|high-contrast]\n"
+	        "                        [--wallboard [--rotate SECONDS]] "
+	        "[--theme THEME]\n"
 	        "                        [--exit-after SECONDS] [--no-mouse]\n"
 	        "       momentum-console doctor | aws | action ...\n"
 	        "       momentum-console --help | --version\n");
+}
+
+/* The --help screen: the synopsis, then every option and subcommand. */
+static void
+help(FILE *f)
+{
+	usage(f);
+	fprintf(f,
+	        "\n"
+	        "A live terminal dashboard of the Momentum app's AWS "
+	        "environments.\n"
+	        "\n"
+	        "Options:\n"
+	        "  -c, --config FILE      read this config file instead of "
+	        "searching\n"
+	        "  -e, --env NAME         start on environment NAME (default: "
+	        "the first)\n"
+	        "  -r, --read-only        refuse every mutating action, in "
+	        "every environment\n"
+	        "  -w, --wallboard        read-only wall display: every "
+	        "environment, no dialogs,\n"
+	        "                         every key but q ignored\n"
+	        "      --rotate SECONDS   wallboard: seconds per service in the "
+	        "rotating detail\n"
+	        "                         (1-3600; default "
+	        "$MOMENTUM_WALLBOARD_ROTATE or 10)\n"
+	        "  -t, --theme THEME      dark, light or high-contrast "
+	        "(default: the config's)\n"
+	        "  -x, --exit-after SECONDS\n"
+	        "                         quit by itself after SECONDS "
+	        "(for tests and checkers)\n"
+	        "  -m, --no-mouse         do not capture the mouse\n"
+	        "  -h, --help             show this help and exit\n"
+	        "  -V, --version          show the version and exit\n"
+	        "\n"
+	        "Subcommands (each takes --help):\n"
+	        "  doctor                 check config, credentials, endpoints, "
+	        "permissions\n"
+	        "  aws                    make one AWS API call with the "
+	        "console's client\n"
+	        "  action                 scale, pause, resume, roll back or "
+	        "promote a service\n"
+	        "\n"
+	        "Config, first found: --config, $MOMENTUM_CONSOLE_CONFIG,\n"
+	        "  $XDG_CONFIG_HOME/momentum/console.conf, "
+	        MOMENTUM_SYSCONFDIR "/momentum/console.conf,\n"
+	        "  then the built-in default.\n"
+	        "\n"
+	        "Keys: press ? in the console.  "
+	        "See momentum-console(1), momentum.conf(5).\n");
 }
 
 const char *
@@ -678,7 +728,7 @@ console_main(int argc, char **argv)
 			ui.mouse = false;
 			break;
 		case 'h':
-			usage(stdout);
+			help(stdout);
 			return 0;
 		case 'V':
 			printf("momentum-console %s\n", MOMENTUM_VERSION);
