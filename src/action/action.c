@@ -992,6 +992,14 @@ action_execute(struct action_engine *e, struct action_plan *p,
 	    strcmp(e->cf->envs[p->env_index].name, p->env) != 0)
 		return exec_finish(&x, ACTION_REFUSED, "refused: the plan's "
 		    "environment %s is not in this config", p->env);
+	/* The config says what needs the typed name, not the plan file. */
+	if (engine_env_is_production(&e->cf->envs[p->env_index]) &&
+	    (!p->production || p->confirm_word == NULL ||
+	    strcmp(p->confirm_word, p->env) != 0)) {
+		p->production = true;
+		free(p->confirm_word);
+		p->confirm_word = xstrdup(p->env);
+	}
 	if (engine_begin(e, p, &cause) != 0) {
 		exec_finish(&x, ACTION_REFUSED, "refused: %s", cause);
 		free(cause);

@@ -85,8 +85,8 @@ action_engine_audit_path(const struct action_engine *e)
 bool
 engine_env_is_production(const struct config_env *env)
 {
-	return strcmp(env->name, "prod") == 0 ||
-	    strcmp(env->name, "production") == 0;
+	/* The config defaults it from the name ("prod", "production"). */
+	return env->production;
 }
 
 static struct aws_client *

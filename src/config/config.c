@@ -189,6 +189,9 @@ env_get(struct config *cf, const char *name)
 		return (size_t)i;
 	cf->envs = xreallocarray(cf->envs, cf->nenvs + 1, sizeof *cf->envs);
 	cf->envs[cf->nenvs] = (struct config_env){ .name = xstrdup(name) };
+	/* Until a production key says otherwise, guess from the name. */
+	cf->envs[cf->nenvs].production = strcmp(name, "prod") == 0 ||
+	    strcmp(name, "production") == 0;
 	return cf->nenvs++;
 }
 
@@ -556,6 +559,14 @@ handle_env(struct parse_state *ps, const char *k, const char *v)
 			b = true;
 		}
 		e->read_only = b;
+	} else if (strcmp(k, "production") == 0) {
+		if (!parse_bool(v, &b)) {
+			/* The safe side: the name must be typed. */
+			warn_at(ps, ps->line, "production must be yes or no; "
+			    "using yes");
+			b = true;
+		}
+		e->production = b;
 	} else if (strcmp(k, "alarm_prefix") == 0)
 		set_str(&e->alarm_prefix, v);
 	else if (strcmp(k, "rds") == 0)

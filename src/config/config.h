@@ -15,6 +15,7 @@
  *   [keys]               action-name = key   (e.g. "quit = Q")
  *   [env NAME]           profile, role_arn, external_id, region,
  *                        endpoint_url, budget = LOW-HIGH, read_only,
+ *                        production,
  *                        alarm_prefix, rds, redis, cloudfront, alb,
  *                        cost_tag = KEY=VALUE
  *   [service ENV ROLE]   name, arn, ecr_repo, log_groups (space separated
@@ -46,6 +47,8 @@ struct config_env {
 	char *endpoint_url;	/* NULL = AWS defaults / AWS_ENDPOINT_URL* */
 	double budget_low, budget_high;	/* monthly, USD; 0 = unset */
 	bool read_only;
+	bool production;	/* actions need the env's name typed; default:
+				   yes when named "prod" or "production" */
 	char *alarm_prefix;	/* NULL = all alarms */
 	struct config_service *services;
 	size_t nservices;

@@ -88,6 +88,7 @@ const char config_default_text[] =
 	"[env prod]\n"
 	"region = us-east-1\n"
 	"budget = 200-300\n"
+	"production = yes\n"
 	"read_only = no\n"
 	"# A hands-off copy for the TV in the office would say:\n"
 	"# read_only = yes\n"

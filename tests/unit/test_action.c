@@ -410,6 +410,8 @@ config_build(void)
 		CF.envs[i].services = &SVCS[i];
 		CF.envs[i].nservices = 1;
 	}
+	/* What config_parse gives [env prod] (production = yes). */
+	CF.envs[2].production = true;
 }
 
 static void
@@ -705,6 +707,85 @@ execute__plan_file_replayed__refused_by_audit(void **state)
 	e2 = engine();
 	assert_int_equal(action_execute(e2, q, "yes", &out), ACTION_REFUSED);
 	assert_non_null(strstr(out.message, "already executed"));
+	action_outcome_clear(&out);
+	assert_int_equal(F.mutating, 1);
+	free(json);
+	action_plan_free(p);
+	action_plan_free(q);
+	action_engine_free(e);
+	action_engine_free(e2);
+}
+
+static void
+production__from_config_not_name__decides_confirm_word(void **state)
+{
+	struct action_engine *e;
+	struct action_request req = { .kind = ACTION_PAUSE, .service = "api" };
+	struct action_outcome out;
+	struct action_plan *p;
+
+	/* prod marked production = no, staging production = yes. */
+	CF.envs[2].production = false;
+	CF.envs[1].production = true;
+	e = engine();
+	req.env = "prod";
+	p = preview_ok(e, &req);
+	assert_false(p->production);
+	assert_string_equal(p->confirm_word, "yes");
+	action_plan_free(p);
+
+	req.env = "staging";
+	p = preview_ok(e, &req);
+	assert_true(p->production);
+	assert_string_equal(p->confirm_word, "staging");
+	assert_int_equal(action_execute(e, p, "yes", &out), ACTION_REFUSED);
+	assert_non_null(strstr(out.message, "type its name \"staging\""));
+	action_outcome_clear(&out);
+	assert_int_equal(F.mutating, 0);
+	action_plan_free(p);
+	action_engine_free(e);
+}
+
+/* The plan in json, edited to say it is not production: "yes" will do. */
+static struct action_plan *
+plan_unproduction(const char *json)
+{
+	struct action_plan *q;
+	char *cause = NULL;
+
+	q = action_plan_from_json(json, &cause);
+	if (q == NULL)
+		fail_msg("plan_from_json: %s", cause);
+	q->production = false;
+	free(q->confirm_word);
+	q->confirm_word = xstrdup("yes");
+	return q;
+}
+
+static void
+execute__plan_file_says_not_production__config_wants_name(void **state)
+{
+	struct action_engine *e = engine(), *e2;
+	struct action_request req = { .kind = ACTION_PAUSE, .env = "prod",
+	    .service = "api" };
+	struct action_outcome out;
+	struct action_plan *p, *q;
+	char *json;
+
+	p = preview_ok(e, &req);
+	json = action_plan_to_json(p);
+	q = plan_unproduction(json);
+	assert_int_equal(action_execute(e, q, "yes", &out), ACTION_REFUSED);
+	assert_non_null(strstr(out.message, "type its name \"prod\""));
+	action_outcome_clear(&out);
+	assert_int_equal(F.mutating, 0);
+	action_plan_free(q);
+
+	/* The same edited file in another console, with the name typed. */
+	e2 = engine();
+	q = plan_unproduction(json);
+	if (action_execute(e2, q, "prod", &out) != ACTION_SUBMITTED)
+		fail_msg("%s", out.message);
 	action_outcome_clear(&out);
 	assert_int_equal(F.mutating, 1);
 	free(json);
@@ -1182,6 +1263,8 @@ main(void)
 		T(execute__wrong_confirmation__refused_nothing_sent_nothing_logged),
 		T(execute__same_plan_twice__second_refused),
 		T(execute__plan_file_replayed__refused_by_audit),
+		T(production__from_config_not_name__decides_confirm_word),
+		T(execute__plan_file_says_not_production__config_wants_name),
 		T(preview__operation_in_progress__refused),
 		T(execute__state_changed_since_preview__refused_and_audited),
 		T(execute__audit_unwritable__refused_nothing_sent),

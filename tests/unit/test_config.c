@@ -85,6 +85,9 @@ config_default__parses__seed_deployment(void **state)
 	assert_true(cf->envs[0].budget_low == 50 && cf->envs[0].budget_high == 100);
 	assert_true(cf->envs[1].budget_low == 100 && cf->envs[1].budget_high == 150);
 	assert_true(cf->envs[2].budget_low == 200 && cf->envs[2].budget_high == 300);
+	assert_false(cf->envs[0].production);
+	assert_false(cf->envs[1].production);
+	assert_true(cf->envs[2].production);
 	for (i = 0; i < 3; i++) {
 		assert_false(cf->envs[i].read_only);
 		assert_string_equal(cf->envs[i].region, "us-east-1");
@@ -348,6 +351,39 @@ config_parse__bom_crlf_comments__accepted(void **state)
 	config_free(cf);
 }
 
+static void
+config_parse__production__explicit_else_from_name(void **state)
+{
+	static const char text[] =
+	    "[env dev]\n"				/* 1 */
+	    "[env prod]\n"				/* 2 */
+	    "[env production]\n"			/* 3 */
+	    "[env live]\n"				/* 4 */
+	    "production = yes\n"			/* 5 */
+	    "[env prod-eu]\n"				/* 6 */
+	    "[env production]\n"			/* 7 */
+	    "production = no\n"				/* 8 */
+	    "[env qa]\n"				/* 9 */
+	    "production = perhaps\n";			/* 10 */
+	struct config *cf;
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(config_parse_string(text, "p.conf", &cf, &cause), 0);
+	assert_int_equal(cf->nenvs, 6);
+	assert_false(cf->envs[config_env_index(cf, "dev")].production);
+	assert_true(cf->envs[config_env_index(cf, "prod")].production);
+	assert_false(cf->envs[config_env_index(cf, "production")].production);
+	assert_true(cf->envs[config_env_index(cf, "live")].production);
+	assert_false(cf->envs[config_env_index(cf, "prod-eu")].production);
+	/* Unclear: the safe side, the name must be typed. */
+	assert_true(cf->envs[config_env_index(cf, "qa")].production);
+	assert_true(has_warning(cf, "p.conf:10: production must be yes or no"));
+	assert_false(has_warning(cf, "p.conf:5:"));
+	assert_false(has_warning(cf, "p.conf:8:"));
+	config_free(cf);
+}
+
 int
 main(void)
 {
@@ -360,6 +396,7 @@ main(void)
 		cmocka_unit_test(config_parse__service_defaults__name_and_auto_logs),
 		cmocka_unit_test(config_load__search_order__first_found_wins),
 		cmocka_unit_test(config_parse__bom_crlf_comments__accepted),
+		cmocka_unit_test(config_parse__production__explicit_else_from_name),
 	};
 	int rc;
 
