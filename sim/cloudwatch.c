@@ -77,22 +77,23 @@ fmt_uint(char *p, uint64_t u)
 	return len;
 }
 
-static void
-put_number(struct buf *b, double v)
+/* The longest number fmt_number writes ("%.17g" of a double is <= 24). */
+#define NUMBER_MAX 32
+
+/* v as JSON into out (NUMBER_MAX bytes, not terminated); returns the length. */
+static size_t
+fmt_number(char *out, double v)
 {
 	double a = fabs(v), scale;
 	int64_t scaled, ip, frac;
-	int digits, k;
-	char out[48];
+	int digits, k, len;
 	size_t n = 0;
+	char tmp[NUMBER_MAX];
 
 	if (v < 0)
 		out[n++] = '-';
-	if (a < 1e15 && v == floor(v)) {
-		n += fmt_uint(out + n, (uint64_t)a);
-		buf_append(b, out, n);
-		return;
-	}
+	if (a < 1e15 && v == floor(v))
+		return n + fmt_uint(out + n, (uint64_t)a);
 	digits = a < 1 ? 7 : 4;
 	scale = digits == 7 ? 1e7 : 1e4;
 	if (a < 1e11 && floor(v * scale + 0.5) / scale == v) {
@@ -111,11 +112,63 @@ put_number(struct buf *b, double v)
 				k--;
 			n += (size_t)k + 1;
 		}
-		buf_append(b, out, n);
-		return;
+		return n;
 	}
-	snprintf(out, sizeof out, "%.17g", v);
-	buf_puts(b, out);
+	len = snprintf(tmp, sizeof tmp, "%.17g", v);
+	if (len < 0 || (size_t)len >= sizeof tmp)
+		len = 0;
+	memcpy(out, tmp, (size_t)len);
+	return (size_t)len;
+}
+
+/* Make room for n more bytes (and the terminator) in b. */
+static void
+reserve(struct buf *b, size_t n)
+{
+	size_t need = b->len + n + 1;
+
+	if (b->cap >= need)
+		return;
+	if (need < 2 * b->cap)
+		need = 2 * b->cap;
+	b->data = xrealloc(b->data, need);
+	if (b->len == 0)
+		b->data[0] = '\0';
+	b->cap = need;
+}
+
+static void
+put_number(struct buf *b, double v)
+{
+	reserve(b, NUMBER_MAX);
+	b->len += fmt_number(b->data + b->len, v);
+	b->data[b->len] = '\0';
+}
+
+/*
+ * A raw JSON item that takes s (malloc'd) rather than copying it: the
+ * Values arrays total megabytes.  cJSON frees it with its default hook,
+ * free(); no hooks are installed anywhere.
+ */
+static cJSON *
+raw_adopt(char *s)
+{
+	cJSON *it = cJSON_CreateRaw("");
+
+	cJSON_free(it->valuestring);
+	it->valuestring = s;
+	return it;
+}
+
+/* FNV-1a of a string, for the query id set. */
+static uint32_t
+id_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
 enum qstate { Q_TODO, Q_BUSY, Q_DONE };
@@ -376,7 +429,7 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 	const char *scan, *tok, *expr;
 	double maxdp = MAX_DATAPOINTS, period, ts, tok_ts = 0, npoints;
 	bool asc = false, tok_has_ts = false, more = false;
-	size_t i, j, k, tok_qi = 0, budget, total = 0;
+	size_t i, j, k, tok_qi = 0, budget, total = 0, idmask, *idset = NULL;
 	int idx, rc = -1;
 	cJSON *res, *results, *r;
 	struct buf tsb = { 0 }, vb = { 0 };
@@ -436,6 +489,10 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 
 	g.nq = (size_t)cJSON_GetArraySize(qs);
 	g.q = xcalloc(g.nq, sizeof *g.q);
+	for (idmask = 1; idmask < 2 * g.nq; idmask <<= 1)
+		;
+	idset = xcalloc(idmask, sizeof *idset);
+	idmask--;
 	g.cache = sim_metric_cache_new();
 	i = 0;
 	cJSON_ArrayForEach(qj, qs) {
@@ -452,14 +509,17 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 			    "underscores.", q->id ? q->id : "(null)", idx);
 			goto out;
 		}
-		for (j = 0; j + 1 < i; j++) {
-			if (strcmp(g.q[j].id, q->id) == 0) {
+		/* Ids seen so far, in an open-addressing set (500 ids). */
+		for (j = id_hash(q->id) & idmask; idset[j] != 0;
+		    j = (j + 1) & idmask) {
+			if (strcmp(g.q[idset[j] - 1].id, q->id) == 0) {
 				sim_error(out, 400, "ValidationError",
 				    "The value %.64s for field Id must be "
 				    "unique.", q->id);
 				goto out;
 			}
 		}
+		idset[j] = i;
 		q->label = sim_json_str(qj, "Label");
 		rd = cJSON_GetObjectItemCaseSensitive(qj, "ReturnData");
 		q->ret = rd == NULL || cJSON_IsTrue(rd);
@@ -564,7 +624,9 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 		cJSON_AddStringToObject(r, "Id", q->id);
 		cJSON_AddStringToObject(r, "Label", q->label ? q->label : "");
 		buf_reset(&vb);
-		buf_putc(&vb, '[');
+		/* Room for every value: no growth checks in the loop. */
+		reserve(&vb, q->n * (NUMBER_MAX + 1) + 2);
+		vb.data[vb.len++] = '[';
 		contiguous = true;
 		for (k = 0; k < q->n; k++) {
 			j = asc ? k : q->n - 1 - k;
@@ -584,12 +646,13 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 			if (emitted == 0)
 				first_emit = j;
 			else
-				buf_putc(&vb, ',');
-			put_number(&vb, q->vals[j]);
+				vb.data[vb.len++] = ',';
+			vb.len += fmt_number(vb.data + vb.len, q->vals[j]);
 			emitted++;
 			last = j;
 		}
-		buf_putc(&vb, ']');
+		vb.data[vb.len++] = ']';
+		vb.data[vb.len] = '\0';
 		/*
 		 * Queries on the same grid share their timestamps: format
 		 * a contiguous run once and reuse it.
@@ -620,7 +683,7 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 			tsc.asc = asc;
 		}
 		cJSON_AddItemToObject(r, "Timestamps", cJSON_CreateRaw(tsb.data));
-		cJSON_AddItemToObject(r, "Values", cJSON_CreateRaw(vb.data));
+		cJSON_AddItemToObject(r, "Values", raw_adopt(buf_steal(&vb)));
 		budget -= emitted;
 		cJSON_AddStringToObject(r, "StatusCode",
 		    partial ? "PartialData" : "Complete");
@@ -649,6 +712,7 @@ cw_get_metric_data(struct sim_call *call, const cJSON *in,
 out:
 	buf_free(&tsb);
 	buf_free(&vb);
+	free(idset);
 	gmd_free(&g);
 	return rc;
 }

@@ -274,10 +274,17 @@ run_json_op(struct sim_ctx *ctx, const struct sim_svc *svc,
 		resp->content_type = svc->content_type;
 		if (reply.json == NULL)
 			reply.json = cJSON_CreateObject();
+		/*
+		 * Bodies can be megabytes (GetMetricData): adopt cJSON's
+		 * string (malloc'd, no hooks installed) instead of copying.
+		 */
 		s = cJSON_PrintUnformatted(reply.json);
-		buf_reset(&resp->body);
-		buf_puts(&resp->body, s);
-		cJSON_free(s);
+		buf_free(&resp->body);
+		if (s != NULL) {
+			resp->body.len = strlen(s);
+			resp->body.cap = resp->body.len + 1;
+			resp->body.data = s;
+		}
 	}
 	sim_reply_free(&reply);
 }
@@ -696,9 +703,19 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	case SIM_DELIVER_NORMAL:
 	default:
-		r = MHD_create_response_from_buffer(resp.body.len,
-		    resp.body.data != NULL ? resp.body.data : (char *)"",
-		    MHD_RESPMEM_MUST_COPY);
+		/* Hand the body over rather than copy it (freed by MHD). */
+		if (resp.body.data == NULL)
+			r = MHD_create_response_from_buffer(0, (char *)"",
+			    MHD_RESPMEM_PERSISTENT);
+		else {
+			size_t len = resp.body.len;
+			char *data = buf_steal(&resp.body);
+
+			r = MHD_create_response_from_buffer(len, data,
+			    MHD_RESPMEM_MUST_FREE);
+			if (r == NULL)
+				free(data);
+		}
 		break;
 	}
 	if (r == NULL) {
