@@ -1,5 +1,6 @@
 /* momentum-sim's HTTP server: libmicrohttpd glue, auth, faults and dispatch. */
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -91,6 +92,60 @@ query_code(const char *type)
 		if (strcmp(map[i].type, type) == 0)
 			return map[i].code;
 	return type;
+}
+
+/* An upper bound of the unformatted JSON length of it (not counting the NUL). */
+static size_t
+json_bound(const cJSON *it)
+{
+	const cJSON *c;
+	size_t n;
+
+	switch (it->type & 0xff) {
+	case cJSON_Raw:
+		return it->valuestring != NULL ? strlen(it->valuestring) : 0;
+	case cJSON_String:
+		/* Every byte may become \u00XX. */
+		return it->valuestring != NULL ?
+		    6 * strlen(it->valuestring) + 2 : 4;
+	case cJSON_Array:
+	case cJSON_Object:
+		n = 2;
+		for (c = it->child; c != NULL; c = c->next) {
+			n += json_bound(c) + 1;
+			if ((it->type & 0xff) == cJSON_Object)
+				n += (c->string != NULL ?
+				    6 * strlen(c->string) : 0) + 3;
+		}
+		return n;
+	default:
+		return 64;		/* numbers, true, false, null */
+	}
+}
+
+/*
+ * Print o into body.  Bodies can be megabytes (GetMetricData): print
+ * once into a buffer of the right size rather than letting cJSON grow
+ * one by doubling and then copying it.
+ */
+static void
+print_body(const cJSON *o, struct buf *body)
+{
+	size_t cap = json_bound(o) + 64;
+	char *s = xmalloc(cap);
+
+	if (!cJSON_PrintPreallocated((cJSON *)o, s, (int)(cap > INT_MAX ?
+	    INT_MAX : cap), false)) {
+		/* Cannot happen with the bound above; still answer. */
+		free(s);
+		s = cJSON_PrintUnformatted(o);
+		if (s == NULL)
+			return;
+		cap = strlen(s) + 1;
+	}
+	body->data = s;
+	body->len = strlen(s);
+	body->cap = cap;
 }
 
 static void
@@ -223,7 +278,6 @@ run_json_op(struct sim_ctx *ctx, const struct sim_svc *svc,
 	struct sim_call call;
 	const char *end = NULL;
 	cJSON *in;
-	char *s;
 
 	if (req->body_len == 0)
 		in = cJSON_CreateObject();
@@ -274,17 +328,8 @@ run_json_op(struct sim_ctx *ctx, const struct sim_svc *svc,
 		resp->content_type = svc->content_type;
 		if (reply.json == NULL)
 			reply.json = cJSON_CreateObject();
-		/*
-		 * Bodies can be megabytes (GetMetricData): adopt cJSON's
-		 * string (malloc'd, no hooks installed) instead of copying.
-		 */
-		s = cJSON_PrintUnformatted(reply.json);
 		buf_free(&resp->body);
-		if (s != NULL) {
-			resp->body.len = strlen(s);
-			resp->body.cap = resp->body.len + 1;
-			resp->body.data = s;
-		}
+		print_body(reply.json, &resp->body);
 	}
 	sim_reply_free(&reply);
 }
