@@ -699,6 +699,60 @@ aws_call_json(struct aws_client *c, enum aws_service_id svc,
 }
 
 /*
+ * The one AWS JSON call: chokepoint, request body, send (retries,
+ * signing, usage).  On success returns 0 with *resp filled (caller
+ * http_response_free()s) and *request_id set when asked for.
+ */
+static int
+client_call_json(struct aws_client *c, enum aws_service_id svc,
+                 const char *operation, const cJSON *request,
+                 struct aws_error *err, char **request_id,
+                 const struct aws_service **sp, struct http_response *resp)
+{
+	const struct aws_service *s;
+	char *body, *target, *ctype;
+	int rc = -1;
+
+	memset(resp, 0, sizeof *resp);
+	if (request_id != NULL)
+		*request_id = NULL;
+	/* First: the read-only chokepoint, before credentials or I/O. */
+	if (client_refuse(c, svc, operation, err))
+		return -1;
+	s = aws_service_get(svc);
+	if (s == NULL || s->protocol != AWS_PROTO_JSON) {
+		aws_error_set(err, AWS_ERR_CONFIG, "UnsupportedProtocol", 0,
+		              "%s does not speak AWS JSON",
+		              s != NULL ? s->name : "?");
+		return -1;
+	}
+	if (!client_op_ok(operation)) {
+		aws_error_set(err, AWS_ERR_CONFIG, "InvalidOperation", 0,
+		              "bad operation name for %s", s->name);
+		return -1;
+	}
+	*sp = s;
+
+	body =
+	    request != NULL ? cJSON_PrintUnformatted(request) : xstrdup("{}");
+	if (body == NULL)
+		fatal("cJSON_PrintUnformatted failed");
+	target = xasprintf("%s.%s", s->target_prefix, operation);
+	ctype = xasprintf("application/x-amz-json-%s", s->json_version);
+	if (client_send(c, s, operation, ctype, target, body, strlen(body),
+	                resp, err) == 0) {
+		usage_count_success(svc, operation, request);
+		if (request_id != NULL)
+			*request_id = xstrdup(resp->request_id);
+		rc = 0;
+	}
+	free(ctype);
+	free(target);
+	free(body);
+	return rc;
+}
+
+/*
  * As aws_call_json(); when request_id is not NULL it receives the
  * x-amzn-RequestId of a successful answer (caller frees; NULL when the
  * service sent none).  Failures keep theirs in err->request_id.
@@ -708,58 +762,56 @@ aws_call_json_ex(struct aws_client *c, enum aws_service_id svc,
                  const char *operation, const cJSON *request,
                  struct aws_error *err, char **request_id)
 {
-	const struct aws_service *s;
+	const struct aws_service *s = NULL;
 	struct http_response resp;
-	char *body, *target, *ctype;
 	cJSON *out = NULL;
 
-	/* First: the read-only chokepoint, before credentials or I/O. */
-	if (client_refuse(c, svc, operation, err))
+	if (client_call_json(c, svc, operation, request, err, request_id, &s,
+	                     &resp) != 0)
 		return NULL;
-	s = aws_service_get(svc);
-	if (s == NULL || s->protocol != AWS_PROTO_JSON) {
-		aws_error_set(err, AWS_ERR_CONFIG, "UnsupportedProtocol", 0,
-		              "%s does not speak AWS JSON",
-		              s != NULL ? s->name : "?");
-		return NULL;
-	}
-	if (!client_op_ok(operation)) {
-		aws_error_set(err, AWS_ERR_CONFIG, "InvalidOperation", 0,
-		              "bad operation name for %s", s->name);
-		return NULL;
-	}
-
-	body =
-	    request != NULL ? cJSON_PrintUnformatted(request) : xstrdup("{}");
-	if (body == NULL)
-		fatal("cJSON_PrintUnformatted failed");
-	target = xasprintf("%s.%s", s->target_prefix, operation);
-	ctype = xasprintf("application/x-amz-json-%s", s->json_version);
-	memset(&resp, 0, sizeof resp);
-	if (request_id != NULL)
-		*request_id = NULL;
-	if (client_send(c, s, operation, ctype, target, body, strlen(body),
-	                &resp, err) == 0) {
-		usage_count_success(svc, operation, request);
-		if (request_id != NULL)
-			*request_id = xstrdup(resp.request_id);
-		if (client_body_empty(resp.body.data, resp.body.len))
-			out = cJSON_CreateObject();
-		else {
-			out = cJSON_ParseWithLength(resp.body.data,
-			                            resp.body.len);
-			if (out == NULL || !cJSON_IsObject(out)) {
-				cJSON_Delete(out);
-				out = NULL;
-				client_parse_error(err, c, s, operation, &resp,
-				                   "malformed JSON");
-			}
+	if (client_body_empty(resp.body.data, resp.body.len))
+		out = cJSON_CreateObject();
+	else {
+		out = cJSON_ParseWithLength(resp.body.data, resp.body.len);
+		if (out == NULL || !cJSON_IsObject(out)) {
+			cJSON_Delete(out);
+			out = NULL;
+			client_parse_error(err, c, s, operation, &resp,
+			                   "malformed JSON");
 		}
-		http_response_free(&resp);
 	}
-	free(ctype);
-	free(target);
-	free(body);
+	http_response_free(&resp);
+	return out;
+}
+
+/*
+ * As aws_call_json(), but the successful answer's raw body (caller
+ * frees; *len bytes, NUL-terminated; an empty body gives "{}") for
+ * callers that parse it themselves.  The body is not checked as JSON.
+ */
+char *
+aws_call_json_body(struct aws_client *c, enum aws_service_id svc,
+                   const char *operation, const cJSON *request, size_t *len,
+                   struct aws_error *err)
+{
+	const struct aws_service *s = NULL;
+	struct http_response resp;
+	char *out;
+
+	*len = 0;
+	if (client_call_json(c, svc, operation, request, err, NULL, &s,
+	                     &resp) != 0)
+		return NULL;
+	if (client_body_empty(resp.body.data, resp.body.len)) {
+		out = xstrdup("{}");
+		*len = 2;
+	} else {
+		/* Take the buffer (struct buf keeps it NUL-terminated). */
+		out = resp.body.data;
+		*len = resp.body.len;
+		memset(&resp.body, 0, sizeof resp.body);
+	}
+	http_response_free(&resp);
 	return out;
 }
 

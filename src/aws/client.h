@@ -60,6 +60,14 @@ cJSON *aws_call_json(struct aws_client *c, enum aws_service_id svc,
 cJSON *aws_call_json_ex(struct aws_client *c, enum aws_service_id svc,
     const char *operation, const cJSON *request, struct aws_error *err,
     char **request_id);
+/*
+ * As aws_call_json (same chokepoint, retries, signing, usage, errors),
+ * but returns the successful answer's raw body (caller frees, *len
+ * bytes plus a NUL; an empty body gives "{}") unparsed.
+ */
+char *aws_call_json_body(struct aws_client *c, enum aws_service_id svc,
+    const char *operation, const cJSON *request, size_t *len,
+    struct aws_error *err);
 
 /*
  * Call a query-protocol operation (STS).  params: NULL-terminated list

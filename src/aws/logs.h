@@ -21,6 +21,17 @@ int logs_parse_filter(const cJSON *resp, const char *group,
     struct log_event_in **out, size_t *n, const char **next_token,
     char **cause);
 
+/*
+ * As logs_parse_filter, straight from the raw response body (len bytes,
+ * need not be NUL-terminated) without building a cJSON tree.  Accepts
+ * and rejects exactly what cJSON_ParseWithLength + logs_parse_filter
+ * do.  The strings in *out and *next_token point into *strings, which
+ * the caller frees (NULL on failure) along with *out.
+ */
+int logs_parse_filter_body(const char *body, size_t len, const char *group,
+    struct log_event_in **out, size_t *n, const char **next_token,
+    char **strings, char **cause);
+
 cJSON *logs_describe_log_groups_request(const char *prefix, int limit);
 /* Sanitized group names (caller frees each and the array). */
 int logs_parse_describe_log_groups(const cJSON *resp, char ***names,
