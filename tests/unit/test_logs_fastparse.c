@@ -5,11 +5,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include "testlib.h"
+#include "loopback_httpd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/client.h"
+#include "aws/error.h"
 #include "aws/logs.h"
 #include "model/logstore.h"
 #include "sim/api.h"
@@ -351,6 +354,142 @@ fastparse__nesting_limit__same_as_cjson(void **state)
 	assert_true(st.both_fail >= 1);
 }
 
+/* ---- aws_call_json_body: the same call path as aws_call_json -------- */
+
+static struct aws_client *
+stub_client(struct stub_httpd *h, bool read_only)
+{
+	struct aws_client_config cfg;
+	struct aws_client *c;
+	char *url, *cause = NULL;
+
+	setenv("AWS_ACCESS_KEY_ID", "AKIDTESTFASTPARSE", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "SECRETKEYFASTPARSE", 1);
+	unsetenv("AWS_SESSION_TOKEN");
+	unsetenv("AWS_PROFILE");
+	setenv("AWS_CONFIG_FILE", "/nonexistent/momentum-test/config", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE",
+	    "/nonexistent/momentum-test/credentials", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	unsetenv("AWS_ENDPOINT_URL");
+	url = xasprintf("http://127.0.0.1:%d", h->port);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.name = "test";
+	cfg.region = "us-west-2";
+	cfg.endpoint_url = url;
+	cfg.read_only = read_only;
+	cfg.max_attempts = 1;
+	cfg.timeout_ms = 5000;
+	if ((c = aws_client_new(&cfg, &cause)) == NULL)
+		fail_msg("aws_client_new: %s", cause);
+	free(url);
+	return c;
+}
+
+static void
+call_json_body__200__raw_body_signed_and_counted(void **state)
+{
+	static const char page[] = "{\"events\":[{\"message\":\"a\\u00e9\","
+	    "\"timestamp\":7}],\"nextToken\":\"n\"}  ";
+	struct stub_route routes[] = {
+		{ "POST", "*", 200, NULL, page },
+	};
+	struct stub_httpd h;
+	struct stub_request r;
+	struct aws_client *c;
+	struct aws_error err = { 0 };
+	struct aws_usage u0, u1;
+	struct log_event_in *ev;
+	const char *next;
+	char *body, *strings, *cause = NULL;
+	size_t len, n;
+	cJSON *req = logs_filter_request("/g", 1, 0, NULL, NULL, 10);
+
+	(void)state;
+	assert_int_equal(stub_start(&h), 0);
+	stub_set_routes(&h, routes, 1);
+	c = stub_client(&h, true);
+	aws_usage_get(&u0);
+	body = aws_call_json_body(c, AWS_SVC_LOGS, "FilterLogEvents", req,
+	    &len, &err);
+	if (body == NULL)
+		fail_msg("%s: %s", err.code, err.message);
+	aws_usage_get(&u1);
+	assert_int_equal(len, strlen(page));
+	assert_memory_equal(body, page, len + 1);
+	assert_int_equal(u1.calls, u0.calls + 1);
+	assert_int_equal(stub_request_count(&h), 1);
+	assert_int_equal(stub_request_get(&h, 0, &r), 0);
+	assert_string_equal(stub_header(&r, "X-Amz-Target"),
+	    "Logs_20140328.FilterLogEvents");
+	assert_non_null(strstr(stub_header(&r, "Authorization"),
+	    "AKIDTESTFASTPARSE"));
+	assert_non_null(strstr(r.body, "\"logGroupName\":\"/g\""));
+	assert_int_equal(logs_parse_filter_body(body, len, "/g", &ev, &n,
+	    &next, &strings, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ev[0].message, "a\xc3\xa9");
+	assert_int_equal(ev[0].ts_ms, 7);
+	assert_string_equal(next, "n");
+	free(ev);
+	free(strings);
+	free(body);
+	cJSON_Delete(req);
+	aws_client_free(c);
+	stub_stop(&h);
+}
+
+static void
+call_json_body__empty_error_read_only__as_call_json(void **state)
+{
+	struct stub_route empty[] = {
+		{ "POST", "*", 200, NULL, " \r\n" },
+	};
+	struct stub_route missing[] = {
+		{ "POST", "*", 400, NULL, "{\"__type\":\"ResourceNotFoundExcep"
+		    "tion\",\"message\":\"The specified log group does not "
+		    "exist.\"}" },
+	};
+	struct stub_httpd h;
+	struct aws_client *c;
+	struct aws_error err = { 0 };
+	char *body;
+	size_t len = 99;
+
+	(void)state;
+	assert_int_equal(stub_start(&h), 0);
+	c = stub_client(&h, true);
+	/* An empty answer is {} (aws_call_json gives an empty object). */
+	stub_set_routes(&h, empty, 1);
+	body = aws_call_json_body(c, AWS_SVC_LOGS, "FilterLogEvents", NULL,
+	    &len, &err);
+	assert_non_null(body);
+	assert_string_equal(body, "{}");
+	assert_int_equal(len, 2);
+	free(body);
+	/* Service errors come back in err exactly as aws_call_json's. */
+	stub_set_routes(&h, missing, 1);
+	assert_null(aws_call_json_body(c, AWS_SVC_LOGS, "FilterLogEvents",
+	    NULL, &len, &err));
+	assert_int_equal(len, 0);
+	assert_string_equal(err.code, "ResourceNotFoundException");
+	aws_error_clear(&err);
+	assert_null(aws_call_json(c, AWS_SVC_LOGS, "FilterLogEvents", NULL,
+	    &err));
+	assert_string_equal(err.code, "ResourceNotFoundException");
+	aws_error_clear(&err);
+	assert_int_equal(stub_request_count(&h), 2);
+	/* Read-only: a write is refused before anything is sent. */
+	stub_set_routes(&h, empty, 1);
+	assert_null(aws_call_json_body(c, AWS_SVC_LOGS, "PutLogEvents", NULL,
+	    &len, &err));
+	assert_int_equal(err.kind, AWS_ERR_READ_ONLY);
+	aws_error_clear(&err);
+	assert_int_equal(stub_request_count(&h), 0);
+	aws_client_free(c);
+	stub_stop(&h);
+}
+
 int
 main(void)
 {
@@ -359,6 +498,9 @@ main(void)
 		cmocka_unit_test(fastparse__simulator_pages__same_as_cjson),
 		cmocka_unit_test(fastparse__grammar_corners__same_as_cjson),
 		cmocka_unit_test(fastparse__nesting_limit__same_as_cjson),
+		cmocka_unit_test(call_json_body__200__raw_body_signed_and_counted),
+		cmocka_unit_test(
+		    call_json_body__empty_error_read_only__as_call_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
