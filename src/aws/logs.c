@@ -242,24 +242,34 @@ fp_utf16(const unsigned char *p, const unsigned char *end, unsigned char **o)
 static const char *
 fp_string(struct fp *f, bool keep)
 {
-	const unsigned char *p, *end, *lim = f->s + f->len;
+	const unsigned char *p, *end, *esc, *lim = f->s + f->len;
 	unsigned char *o, *start;
 	size_t seq;
 
 	if (f->off >= f->len || f->s[f->off] != '"')
 		return NULL;
-	p = end = f->s + f->off + 1;
-	while (end < lim && *end != '"') {
-		if (*end == '\\') {
-			if (end + 1 >= lim)
-				return NULL;
-			end++;
-		}
-		end++;
-	}
-	if (end >= lim)
+	p = f->s + f->off + 1;
+	/* Most strings have no escape: two memchr and one memcpy. */
+	if ((end = memchr(p, '"', (size_t)(lim - p))) == NULL)
 		return NULL;
 	start = o = (unsigned char *)f->out + f->used;
+	if ((esc = memchr(p, '\\', (size_t)(end - p))) == NULL) {
+		memcpy(o, p, (size_t)(end - p));
+		o += end - p;
+		p = end;
+	} else {
+		end = esc;
+		while (end < lim && *end != '"') {
+			if (*end == '\\') {
+				if (end + 1 >= lim)
+					return NULL;
+				end++;
+			}
+			end++;
+		}
+		if (end >= lim)
+			return NULL;
+	}
 	while (p < end) {
 		const unsigned char *bs;
 
