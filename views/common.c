@@ -2,7 +2,9 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "config/config.h"
 #include "model/snapshot.h"
+#include "ui/ui.h"
 #include "views/view.h"
 
 const struct service_metrics *
@@ -56,4 +58,17 @@ bool
 view_stale(const struct snapshot *s)
 {
 	return s != NULL && s->error != NULL;
+}
+
+int
+view_budget(const struct cost_data *cd, const struct config_env *ce,
+    double *lo, double *hi)
+{
+	*lo = cd->budget_high > 0 ? cd->budget_low : ce->budget_low;
+	*hi = cd->budget_high > 0 ? cd->budget_high : ce->budget_high;
+	if (*hi <= 0)
+		return UC_NORMAL;
+	if (cd->forecast > *hi)
+		return UC_BAD;
+	return cd->forecast > *lo ? UC_WARN : UC_OK;
 }

@@ -94,16 +94,11 @@ cost_draw(struct ui *ui, int y, int x, int h, int w)
 		snapshot_unref(cs);
 		return;
 	}
-	blo = cd->budget_high > 0 ? cd->budget_low : ce->budget_low;
-	bhi = cd->budget_high > 0 ? cd->budget_high : ce->budget_high;
+	c = view_budget(cd, ce, &blo, &bhi);
 	fmt_money(cd->mtd, cd->currency, mtd, sizeof mtd);
 	fmt_money(cd->forecast, cd->currency, fc, sizeof fc);
 	fmt_money(blo, cd->currency, lo, sizeof lo);
 	fmt_money(bhi, cd->currency, hi, sizeof hi);
-	c = bhi <= 0             ? UC_NORMAL
-	    : cd->forecast > bhi ? UC_BAD
-	    : cd->forecast > blo ? UC_WARN
-	                         : UC_OK;
 	if (view_stale(cs))
 		c = UC_DIM;
 

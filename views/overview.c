@@ -364,16 +364,11 @@ draw_cost(struct ui *ui, int y, int x, int h, int w, struct snapshot *cs)
 	ui_pane_header(ui, y, x, w, "cost this month", cs);
 	if (cd == NULL || h < 2)
 		return 1;
-	blo = cd->budget_high > 0 ? cd->budget_low : ce->budget_low;
-	bhi = cd->budget_high > 0 ? cd->budget_high : ce->budget_high;
+	c = view_budget(cd, ce, &blo, &bhi);
 	fmt_money(cd->mtd, cd->currency, mtd, sizeof mtd);
 	fmt_money(cd->forecast, cd->currency, fc, sizeof fc);
 	fmt_money(blo, cd->currency, lo, sizeof lo);
 	fmt_money(bhi, cd->currency, hi, sizeof hi);
-	c = bhi <= 0             ? UC_NORMAL
-	    : cd->forecast > bhi ? UC_BAD
-	    : cd->forecast > blo ? UC_WARN
-	                         : UC_OK;
 	if (view_stale(cs))
 		c = UC_DIM;
 	snprintf(line, sizeof line, "MTD %s  forecast %s  budget %s-%s", mtd,

@@ -74,4 +74,15 @@ void *view_data(const struct snapshot *s);
 /* True when the snapshot holds data that the last poll failed to renew. */
 bool view_stale(const struct snapshot *s);
 
+struct cost_data;
+struct config_env;
+/*
+ * The budget range that applies (Cost data's own when it has one, else
+ * the environment's from the config) into *lo and *hi, and the colour
+ * of the forecast against it: over the top BAD, inside the range WARN,
+ * below OK, no budget NORMAL.  Returns an enum ui_color.
+ */
+int view_budget(const struct cost_data *cd, const struct config_env *ce,
+    double *lo, double *hi);
+
 #endif
