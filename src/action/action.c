@@ -29,7 +29,7 @@ sdup(const char *s)
 	return s != NULL ? text_clean(s) : NULL;
 }
 
-static int
+static int __attribute__((format(printf, 2, 3)))
 refuse(char **cause, const char *fmt, ...)
 {
 	va_list ap;
@@ -52,7 +52,7 @@ env_index(const struct config *cf, const char *name)
 	return -1;
 }
 
-static void
+static void __attribute__((format(printf, 4, 5)))
 plan_add_call(struct action_plan *p, enum aws_service_id svc, const char *op,
     const char *fmt, ...)
 {
@@ -67,7 +67,7 @@ plan_add_call(struct action_plan *p, enum aws_service_id svc, const char *op,
 	p->ncalls++;
 }
 
-static void
+static void __attribute__((format(printf, 2, 3)))
 plan_warn(struct action_plan *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -694,7 +694,7 @@ exec_claim(struct exec_ctx *x, char **cause)
 	return audit_claim(x->e->audit_path, &r, cause);
 }
 
-static enum action_result
+static enum action_result __attribute__((format(printf, 3, 4)))
 exec_finish(struct exec_ctx *x, enum action_result r, const char *fmt, ...)
 {
 	va_list ap;

@@ -25,7 +25,8 @@ char *xstrdup(const char *s);		/* xstrdup(NULL) == NULL */
 char *xstrndup(const char *s, size_t n);
 /* Caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *xvasprintf(const char *fmt, va_list ap);
+char *xvasprintf(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
 
 /* Wipe then free a secret string; NULL is a no-op. */
 void secret_free(char *s);

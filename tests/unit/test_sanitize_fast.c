@@ -148,7 +148,7 @@ text_sanitize__around_the_cap__fast_same_as_reference(void **state)
 	static const char *tails[] = {
 		"a", "ab", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
 		"\x1b[31m", "\x1b[31mz", "\xe2\x80\x8b", "\xe2\x80\x8bq", "\r",
-		"\n", "\t", "\xff", "\x1b]0;t\x07" "after", "",
+		"\n", "\t", "\xff", "\x1b]0;t\aafter", "",
 	};
 	size_t size = TEXT_MAX + 64, base, t, k, l;
 	char *buf = xmalloc(size + 16), *out;
