@@ -6,31 +6,8 @@
 # the confirmation dialog.
 set -euo pipefail
 
-src=${MOMENTUM_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-console=${MOMENTUM_CONSOLE_BIN:-$src/build/momentum-console}
-sim=${MOMENTUM_SIM_BIN:-$src/build/momentum-sim}
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-if ! command -v tmux >/dev/null; then
-	[[ ${CI:-} == true ]] && fail "tmux is required when CI=true"
-	echo "SKIP: tmux is not installed"
-	exit 0
-fi
-[[ -x $console ]] || fail "no console binary at $console"
-[[ -x $sim ]] || fail "no simulator binary at $sim"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/momentum-keys.XXXXXX")
-sock="momentum-keys-$$"
-sim_pid=
-cleanup() {
-	tmux -L "$sock" kill-server 2>/dev/null || true
-	if [[ -n $sim_pid ]]; then
-		kill "$sim_pid" 2>/dev/null || true
-		wait "$sim_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_setup keys
 
 rw_id=AKIAKEYSTESTRW000001
 rw_secret=keys-test-rw-secret-00000000000000000001
@@ -38,13 +15,7 @@ printf 'rw %s %s\n' "$rw_id" "$rw_secret" >"$tmp/credentials"
 "$sim" --port 0 --speed 20 --credentials "$tmp/credentials" \
 	--request-log "$tmp/requests.jsonl" >"$tmp/sim.out" 2>"$tmp/sim.err" &
 sim_pid=$!
-port=
-for _ in $(seq 100); do
-	port=$(awk '$1 == "PORT" { print $2; exit }' "$tmp/sim.out" 2>/dev/null)
-	[[ -n $port ]] && break
-	sleep 0.1
-done
-[[ -n $port ]] || fail "momentum-sim did not start: $(cat "$tmp/sim.err")"
+wait_sim_port
 
 # The default deployment, refreshed fast, optionally with prod read-only.
 write_config() {

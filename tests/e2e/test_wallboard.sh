@@ -5,35 +5,8 @@
 # the simulator going away and recovers by itself when it returns.
 set -euo pipefail
 
-src=${MOMENTUM_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-console=${MOMENTUM_CONSOLE_BIN:-$src/build/momentum-console}
-sim=${MOMENTUM_SIM_BIN:-$src/build/momentum-sim}
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-if ! command -v tmux >/dev/null; then
-	[[ ${CI:-} == true ]] && fail "tmux is required when CI=true"
-	echo "SKIP: tmux is not installed"
-	exit 0
-fi
-[[ -x $console ]] || fail "no console binary at $console"
-[[ -x $sim ]] || fail "no simulator binary at $sim"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/momentum-wallboard.XXXXXX")
-sock="momentum-wallboard-$$"
-sim_pid=
-stop_sim() {
-	if [[ -n $sim_pid ]]; then
-		kill "$sim_pid" 2>/dev/null || true
-		wait "$sim_pid" 2>/dev/null || true
-		sim_pid=
-	fi
-}
-cleanup() {
-	tmux -L "$sock" kill-server 2>/dev/null || true
-	stop_sim
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/lib.sh"
+e2e_setup wallboard
 
 rw_id=AKIAWALLTESTRW000001
 rw_secret=wall-test-rw-secret-00000000000000000001
@@ -44,13 +17,7 @@ start_sim() {	# port
 	    --credentials "$tmp/credentials" \
 	    --request-log "$tmp/requests.jsonl" >"$tmp/sim.out" 2>"$tmp/sim.err" &
 	sim_pid=$!
-	port=
-	for _ in $(seq 100); do
-		port=$(awk '$1 == "PORT" { print $2; exit }' "$tmp/sim.out")
-		[[ -n $port ]] && return 0
-		sleep 0.1
-	done
-	fail "momentum-sim did not start: $(cat "$tmp/sim.err")"
+	wait_sim_port
 }
 start_sim 0
 
