@@ -40,6 +40,7 @@ import itertools
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -379,11 +380,119 @@ def bench_rss(speed=300, limit_s=120, extra_env=None):
               "< 8 MB" if anon < 8192 else ">= 8 MB"))
     print("  largest resident mappings: " + ", ".join(
         "%s %.1f MB" % (k, v / 1024) for k, v in top))
+    return rss
+
+
+def probe_bin():
+    return os.path.join(os.path.dirname(console_bin()), "probe_rss_floor")
+
+
+def floor_rss(sim, tm, tls=None):
+    """Run bench/probe_rss_floor.c (the console's libraries, one signed
+    call, an ncurses screen; with tls=(url, ca) one verified HTTPS GET)
+    in the same tmux server; return ([(step, VmRSS kB)], VmRSS, RssAnon,
+    RssFile) read when it is ready."""
+    out = os.path.join(tm.tmp, "floor-%s.txt" % ("tls" if tls else "http"))
+    name = "f" + ("t" if tls else "h")
+    pid = tm.start(name, [probe_bin(), out] + (list(tls) if tls else []),
+                   sim.env())
+    deadline = time.monotonic() + 20
+    text = ""
+    while time.monotonic() < deadline:
+        try:
+            with open(out) as f:
+                text = f.read()
+        except OSError:
+            text = ""
+        if "ready" in text or "error" in text:
+            break
+        time.sleep(0.05)
+    if "ready" not in text:
+        tm.kill(name)
+        raise CannotRun("memory floor probe: %s" % (
+            text.strip() or tm.stderr(name) or "no answer"))
+    steps = [(ln.split()[0], int(ln.split()[1])) for ln in text.splitlines()
+             if ln != "ready"]
+    r = (steps, status_kb(pid, "VmRSS"), status_kb(pid, "RssAnon"),
+         status_kb(pid, "RssFile"))
+    tm.kill(name)
+    return r
+
+
+class TlsServer:
+    """openssl s_server -www on a free port with a throw-away self-signed
+    certificate for localhost: the floor's TLS step has a real peer."""
+
+    def __init__(self, tmp):
+        self.tmp, self.proc = tmp, None
+
+    def __enter__(self):
+        if shutil.which("openssl") is None:
+            raise CannotRun("the openssl command is missing")
+        key = os.path.join(self.tmp, "tls.key")
+        self.cert = os.path.join(self.tmp, "tls.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                        "-nodes", "-keyout", key, "-out", self.cert,
+                        "-days", "1", "-subj", "/CN=localhost", "-addext",
+                        "subjectAltName=DNS:localhost"],
+                       check=True, capture_output=True)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.proc = subprocess.Popen(
+            ["openssl", "s_server", "-www", "-accept",
+             "127.0.0.1:%d" % self.port, "-cert", self.cert, "-key", key],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 1).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise CannotRun("openssl s_server did not start")
+
+    def __exit__(self, *exc):
+        if self.proc:
+            self.proc.kill()
+            self.proc.wait()
+
+    def url(self):
+        return "https://localhost:%d/" % self.port
+
+
+def bench_rss_floor():
+    """The peer for the RSS target: what the console's libraries cost
+    before it does its own work, measured in the same run."""
+    print("memory floor of the console's libraries (bench/probe_rss_floor.c:"
+          " same link, one signed call, an ncurses screen)")
+    with Sim(seed=1, request_log=False) as sim, Tmux() as tm:
+        steps, rss, anon, files = floor_rss(sim, tm)
+        print("  " + ", ".join("%s %.1f" % (k, v / 1024) for k, v in steps)
+              + " MB VmRSS")
+        print("  floor (plain HTTP, as against the simulator): VmRSS %.1f MB"
+              " (anon %.1f, files %.1f)" % (rss / 1024, anon / 1024,
+                                            files / 1024))
+        with TlsServer(tm.tmp) as tls:
+            tsteps, trss, tanon, tfiles = floor_rss(
+                sim, tm, (tls.url(), tls.cert))
+        print("  floor with one verified TLS handshake (every call to real "
+              "AWS): VmRSS %.1f MB (anon %.1f, files %.1f)" % (
+                  trss / 1024, tanon / 1024, tfiles / 1024))
+    return rss, trss
 
 
 def bench_rss_and_arena():
     # console_main sets M_ARENA_MAX to 1 itself (one malloc arena).
-    bench_rss()
+    rss = bench_rss()
+    floor, tls_floor = bench_rss_floor()
+    print("  the console's own share: %.1f MB = console %.1f - floor %.1f "
+          "(target < 8 MB for the whole process: %s; the floor alone is "
+          "%.0f%% of it, %.0f%% with TLS)" % (
+              (rss - floor) / 1024, rss / 1024, floor / 1024,
+              "met" if rss < 8192 else "NOT met", 100.0 * floor / 8192,
+              100.0 * tls_floor / 8192))
 
 
 # ---- 4: a key while every poller is stuck ---------------------------------
