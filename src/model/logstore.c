@@ -1,12 +1,10 @@
 /* Bounded, de-duplicated, time-ordered scrollback of sanitized log lines. */
 #include "model/logstore.h"
 
-#include <ctype.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util/sanitize.h"
 #include "util/util.h"
@@ -15,6 +13,8 @@
 #define LOGSTORE_MAX_RAW 65536		/* bytes of one event looked at */
 #define SRC_BUCKETS 64			/* interned source names (power of two) */
 #define SRC_RAW_MAX 48			/* "%.24s/%.8s" and its NUL fit */
+#define CHUNK_SIZE (64 * 1024)		/* arena chunk, header included */
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
 
 /*
  * A source name ("<group tail>/<stream tail>", sanitized), interned: a
@@ -24,26 +24,41 @@
 struct src {
 	char *name;		/* sanitized, into buf */
 	size_t refs;		/* events using it */
+	size_t rawlen;		/* strlen(buf) */
 	struct src *next;	/* hash chain */
 	char buf[];		/* raw key, then name */
 };
 
 /*
- * One event: shared by its lines, and the de-dup set's entry.  One
- * allocation each for events and lines keeps 10,000 lines small.
+ * Lines live in chunks of CHUNK_SIZE bytes, no malloc per line.  Each
+ * event is one block in a chunk: the event (de-dup entry), then its
+ * lines, each a struct log_line followed by its text.  A chunk counts
+ * the bytes of its events still held and is freed when none is left;
+ * when lines arrive far out of order and pin half-empty chunks, the
+ * store is compacted (compact_locked).
  */
+struct chunk {
+	struct chunk *prev, *next;	/* every chunk of the store */
+	size_t cap;		/* bytes of data */
+	size_t used;		/* bump offset into data */
+	size_t live;		/* bytes of events still held */
+	max_align_t data[];
+};
+
+/* One event: shared by its lines, and the de-dup set's entry. */
 struct ev {
+	struct chunk *chunk;	/* NULL once moved by compact_locked */
 	struct src *src;
-	struct ev *next;	/* hash chain */
-	uint32_t nlines;	/* lines still held */
-	uint32_t hash;		/* hash_str(event_id), low bits */
+	struct ev *next;	/* hash chain; the copy once moved */
+	uint32_t hash;		/* hash of event_id, low bits */
+	uint32_t size;		/* bytes of the block (event and lines) */
+	uint16_t nlines;	/* lines still held */
 	bool has_id;		/* false: never de-duplicated */
-	bool embedded;		/* inside its only line's allocation */
 	char event_id[];	/* "" when !has_id */
 };
 
-/* Bytes of an event whose id is il bytes long. */
-#define EV_SIZE(il) (offsetof(struct ev, event_id) + (il) + 1)
+/* Bytes of an event whose id is il bytes long, lines not included. */
+#define EV_SIZE(il) ALIGN8(offsetof(struct ev, event_id) + (il) + 1)
 
 /*
  * One line.  l.message points at msg, and l.event_id at its event's
@@ -53,6 +68,9 @@ struct rec {
 	struct log_line l;
 	char msg[];
 };
+
+/* Bytes of a line whose text is ll bytes long (NUL included). */
+#define REC_SIZE(ll) ALIGN8(sizeof(struct rec) + (ll))
 
 static struct ev *
 rec_ev(const struct rec *r)
@@ -74,20 +92,39 @@ struct logstore {
 	struct ev **buckets;	/* event id set */
 	size_t nbuckets;	/* power of two */
 	struct src *srcs[SRC_BUCKETS];	/* interned source names */
+	struct src *last_src;	/* the previous event's */
+	struct chunk *chunks;	/* all chunks; the first is filled */
+	size_t chunk_bytes;	/* malloc'd for chunks */
+	size_t live_bytes;	/* held by events */
+	struct buf scratch;	/* sanitized text of the event being added */
 	struct logstore_status status;
 	/* Written under lock with atomics, so it may be read as a hint anywhere. */
 	uint64_t generation;
 };
 
+/*
+ * Hash of n bytes, eight at a time (event ids are 56 digits, sharing
+ * long prefixes between close events: every byte counts).
+ */
 static uint64_t
-hash_str(const char *s)
+hash_mem(const void *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	const unsigned char *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
 	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	}
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -122,13 +159,27 @@ ev_find(struct logstore *ls, const char *id, uint32_t h)
 }
 
 static void
+ev_link(struct logstore *ls, struct ev *e)
+{
+	size_t b;
+
+	if (!e->has_id)
+		return;
+	b = e->hash & (ls->nbuckets - 1);
+	e->next = ls->buckets[b];
+	ls->buckets[b] = e;
+}
+
+static void
 src_release(struct logstore *ls, struct src *sp)
 {
 	struct src **pp;
 
 	if (--sp->refs > 0)
 		return;
-	pp = &ls->srcs[hash_str(sp->buf) & (SRC_BUCKETS - 1)];
+	if (ls->last_src == sp)
+		ls->last_src = NULL;
+	pp = &ls->srcs[hash_mem(sp->buf, sp->rawlen) & (SRC_BUCKETS - 1)];
 	while (*pp != sp)
 		pp = &(*pp)->next;
 	*pp = sp->next;
@@ -136,9 +187,60 @@ src_release(struct logstore *ls, struct src *sp)
 }
 
 static void
+chunk_unlink_free(struct logstore *ls, struct chunk *c)
+{
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		ls->chunks = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	ls->chunk_bytes -= sizeof *c + c->cap;
+	free(c);
+}
+
+/*
+ * size bytes (a multiple of 8) for an event block.  A block larger than
+ * a chunk gets a chunk of its own.
+ */
+static void *
+block_alloc(struct logstore *ls, size_t size, struct chunk **cp)
+{
+	struct chunk *c = ls->chunks;
+	size_t cap;
+	void *p;
+
+	if (c == NULL || c->cap - c->used < size) {
+		cap = CHUNK_SIZE - sizeof *c;
+		if (cap < size)
+			cap = size;
+		c = xmalloc(sizeof *c + cap);
+		c->cap = cap;
+		c->used = c->live = 0;
+		c->prev = NULL;
+		c->next = ls->chunks;
+		if (c->next != NULL) {
+			c->next->prev = c;
+			/* The old filling chunk may already be empty. */
+			if (c->next->live == 0)
+				chunk_unlink_free(ls, c->next);
+		}
+		ls->chunks = c;
+		ls->chunk_bytes += sizeof *c + cap;
+	}
+	p = (char *)c->data + c->used;
+	c->used += size;
+	c->live += size;
+	ls->live_bytes += size;
+	*cp = c;
+	return p;
+}
+
+static void
 ev_release(struct logstore *ls, struct ev *e)
 {
 	struct ev **pp;
+	struct chunk *c;
 
 	if (--e->nlines > 0)
 		return;
@@ -149,36 +251,15 @@ ev_release(struct logstore *ls, struct ev *e)
 		*pp = e->next;
 	}
 	src_release(ls, e->src);
-	if (!e->embedded)
-		free(e);
-}
-
-static void
-rec_free(struct logstore *ls, struct rec *r)
-{
-	ev_release(ls, rec_ev(r));	/* an embedded event goes with r */
-	free(r);
-}
-
-/*
- * Fill in an event at e (EV_SIZE(il) bytes): its own allocation, or
- * the tail of its only line's (embedded), which saves a malloc per
- * single-line event.
- */
-static struct ev *
-ev_init(struct ev *e, const char *event_id, size_t il, uint32_t h,
-    struct src *sp, bool embedded)
-{
-	e->embedded = embedded;
-	e->hash = h;
-	e->src = sp;
-	sp->refs++;
-	e->nlines = 0;
-	e->next = NULL;
-	e->has_id = event_id != NULL;
-	memcpy(e->event_id, event_id != NULL ? event_id : "", il);
-	e->event_id[il] = '\0';
-	return e;
+	c = e->chunk;
+	c->live -= e->size;
+	ls->live_bytes -= e->size;
+	if (c->live == 0) {
+		if (c == ls->chunks)
+			c->used = 0;	/* the filling chunk: start it over */
+		else
+			chunk_unlink_free(ls, c);
+	}
 }
 
 static void
@@ -187,7 +268,7 @@ clear_locked(struct logstore *ls)
 	size_t i;
 
 	for (i = 0; i < ls->n; i++)
-		rec_free(ls, ls->recs[i]);
+		ev_release(ls, rec_ev(ls->recs[i]));
 	ls->n = 0;
 }
 
@@ -206,8 +287,11 @@ logstore_free(struct logstore *ls)
 	if (ls == NULL)
 		return;
 	clear_locked(ls);
+	while (ls->chunks != NULL)
+		chunk_unlink_free(ls, ls->chunks);
 	free(ls->recs);
 	free(ls->buckets);
+	buf_free(&ls->scratch);
 	logstore_status_clear(&ls->status);
 	pthread_mutex_destroy(&ls->lock);
 	free(ls);
@@ -218,6 +302,31 @@ bump(struct logstore *ls)
 {
 	__atomic_add_fetch(&ls->generation, 1, __ATOMIC_RELEASE);
 }
+
+/*
+ * Byte classes for the level guess, ASCII only (the text is UTF-8, in
+ * which no byte of a multi-byte character is a letter or digit): ALNUM,
+ * ALPHA, and LSTART for the first letters of level words.
+ */
+#define CL_ALNUM	0x01
+#define CL_ALPHA	0x02
+#define CL_LSTART	0x04
+
+static const unsigned char byte_class[256] = {
+	['0'] = CL_ALNUM, ['1'] = CL_ALNUM, ['2'] = CL_ALNUM,
+	['3'] = CL_ALNUM, ['4'] = CL_ALNUM, ['5'] = CL_ALNUM,
+	['6'] = CL_ALNUM, ['7'] = CL_ALNUM, ['8'] = CL_ALNUM,
+	['9'] = CL_ALNUM,
+#define L(c) [c] = CL_ALNUM | CL_ALPHA, [c - 32] = CL_ALNUM | CL_ALPHA
+#define S(c) [c] = CL_ALNUM | CL_ALPHA | CL_LSTART, \
+	[c - 32] = CL_ALNUM | CL_ALPHA | CL_LSTART
+	L('a'), L('b'), S('c'), S('d'), S('e'), S('f'), L('g'), L('h'),
+	S('i'), L('j'), L('k'), L('l'), L('m'), S('n'), L('o'), S('p'),
+	L('q'), L('r'), L('s'), S('t'), L('u'), L('v'), S('w'), L('x'),
+	L('y'), L('z'),
+#undef L
+#undef S
+};
 
 /* Does the level word w (lower case) start at s[at]? */
 static bool
@@ -231,29 +340,31 @@ level_word(const char *s, size_t len, size_t at, const char *w)
 			return false;
 	}
 	/* A whole word: "ERRORS" is not "ERROR", "ERROR42" is. */
-	return at + k >= len || !isalpha((unsigned char)s[at + k]);
+	return at + k >= len ||
+	    !(byte_class[(unsigned char)s[at + k]] & CL_ALPHA);
 }
 
 /*
  * The earliest level word wins: "INFO retrying after error" is info.
  * Only word starts (the previous byte is not alphanumeric) whose letter
  * begins a level word are looked at, and only the words with that
- * letter; every letter belongs to one level.
+ * letter; every letter belongs to one level.  Letters and digits are
+ * ASCII ones (isalnum in the C locale).
  */
 enum log_level
 log_level_guess(const char *s, size_t len)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t at;
-	int c;
+	unsigned prev = 0, cl;
 
 	if (len > 256)
 		len = 256;
-	for (at = 0; at < len; at++) {
-		c = (unsigned char)s[at] | 0x20;
-		if (c < 'c' || c > 'w' ||
-		    (at > 0 && isalnum((unsigned char)s[at - 1])))
+	for (at = 0; at < len; prev = cl, at++) {
+		cl = byte_class[u[at]];
+		if (!(cl & CL_LSTART) || (prev & CL_ALNUM))
 			continue;
-		switch (c) {
+		switch (u[at] | 0x20) {
 		case 'e':
 			if (level_word(s, len, at, "error") ||
 			    level_word(s, len, at, "err"))
@@ -309,7 +420,7 @@ put_max(char *out, size_t at, const char *s, size_t max)
 
 /*
  * The interned "<group tail, 24 bytes>/<stream tail, 8 bytes>",
- * sanitized; the caller takes a reference (ev_init).
+ * sanitized; the caller takes a reference (its event's).
  */
 static struct src *
 src_get(struct logstore *ls, const char *group, const char *stream)
@@ -336,23 +447,28 @@ src_get(struct logstore *ls, const char *group, const char *stream)
 	}
 	raw[n] = '\0';
 
-	head = &ls->srcs[hash_str(raw) & (SRC_BUCKETS - 1)];
+	/* Events of a page mostly come from the same stream or two. */
+	sp = ls->last_src;
+	if (sp != NULL && sp->rawlen == n && memcmp(sp->buf, raw, n) == 0)
+		return sp;
+	head = &ls->srcs[hash_mem(raw, n) & (SRC_BUCKETS - 1)];
 	for (sp = *head; sp != NULL; sp = sp->next) {
-		if (strcmp(sp->buf, raw) == 0)
-			return sp;
+		if (sp->rawlen == n && memcmp(sp->buf, raw, n) == 0)
+			return ls->last_src = sp;
 	}
 	name = text_sanitize_line(raw, n);
 	rl = n + 1;
 	nl = strlen(name) + 1;
 	sp = xmalloc(sizeof *sp + rl + nl);
 	memcpy(sp->buf, raw, rl);
+	sp->rawlen = n;
 	sp->name = sp->buf + rl;
 	memcpy(sp->name, name, nl);
 	free(name);
 	sp->refs = 0;
 	sp->next = *head;
 	*head = sp;
-	return sp;
+	return ls->last_src = sp;
 }
 
 /* First index whose (ts, seq) is >= the given one. */
@@ -400,70 +516,126 @@ insert_rec(struct logstore *ls, struct rec *r)
 	ls->n++;
 }
 
-/* Add one event; h is hash_str(in->event_id) (0 without an id). */
+/* Add one event; h is the hash of its id (0 without an id). */
 static void
 add_event(struct logstore *ls, const struct log_event_in *in, uint32_t h)
 {
 	struct ev *e;
 	struct rec *r;
 	struct src *sp;
+	struct chunk *c;
 	char *text, *line, *nl;
-	size_t len, ll, il, ml, nlines = 0;
+	size_t len, ll, il, size, nlines, k;
 	enum log_level level;
-	size_t b;
 
 	len = in->message_len;
 	if (len > LOGSTORE_MAX_RAW)
 		len = LOGSTORE_MAX_RAW;
-	text = text_sanitize(in->message != NULL ? in->message : "", len);
+	len = text_sanitize_buf(&ls->scratch,
+	    in->message != NULL ? in->message : "", len);
+	text = ls->scratch.data;
 	/* Trailing newlines would make empty continuation lines. */
-	len = strlen(text);
 	while (len > 0 && text[len - 1] == '\n')
 		text[--len] = '\0';
 
+	/* The block: the event, then its lines (at most 200). */
 	il = in->event_id != NULL ? strlen(in->event_id) : 0;
-	sp = src_get(ls, in->group, in->stream);
-	if (memchr(text, '\n', len) == NULL) {
-		/* One line: line, message and event in one allocation. */
-		ml = (len + 1 + 7) & ~(size_t)7;
-		r = xmalloc(sizeof *r + ml + EV_SIZE(il));
-		e = ev_init((struct ev *)(void *)(r->msg + ml), in->event_id,
-		    il, h, sp, true);
-	} else {
-		r = NULL;
-		e = ev_init(xmalloc(EV_SIZE(il)), in->event_id, il, h, sp,
-		    false);
-	}
-	if (e->has_id) {
-		b = h & (ls->nbuckets - 1);
-		e->next = ls->buckets[b];
-		ls->buckets[b] = e;
-	}
-	level = log_level_guess(text, len);
+	size = EV_SIZE(il);
+	nlines = 0;
 	line = text;
 	do {
-		if ((nl = strchr(line, '\n')) != NULL)
-			*nl = '\0';
-		ll = nl != NULL ? (size_t)(nl - line) + 1 : strlen(line) + 1;
-		if (r == NULL)
-			r = xmalloc(sizeof *r + ll);
+		nl = memchr(line, '\n', len - (size_t)(line - text));
+		ll = nl != NULL ? (size_t)(nl - line) : len -
+		    (size_t)(line - text);
+		size += REC_SIZE(ll + 1);
+		nlines++;
+		line = nl != NULL ? nl + 1 : NULL;
+	} while (line != NULL && nlines < LOGSTORE_MAX_EVENT_LINES);
+
+	sp = src_get(ls, in->group, in->stream);
+	e = block_alloc(ls, size, &c);
+	e->chunk = c;
+	e->src = sp;
+	sp->refs++;
+	e->next = NULL;
+	e->hash = h;
+	e->size = (uint32_t)size;
+	e->nlines = (uint16_t)nlines;
+	e->has_id = in->event_id != NULL;
+	memcpy(e->event_id, in->event_id != NULL ? in->event_id : "", il);
+	e->event_id[il] = '\0';
+	ev_link(ls, e);
+
+	level = log_level_guess(text, len);
+	r = (struct rec *)(void *)((char *)e + EV_SIZE(il));
+	line = text;
+	for (k = 0; k < nlines; k++) {
+		nl = memchr(line, '\n', len - (size_t)(line - text));
+		ll = nl != NULL ? (size_t)(nl - line) : len -
+		    (size_t)(line - text);
 		memset(&r->l, 0, sizeof r->l);
 		memcpy(r->msg, line, ll);
+		r->msg[ll] = '\0';
 		r->l.ts_ms = in->ts_ms;
 		r->l.ingest_ms = in->ingest_ms;
 		r->l.seq = ls->next_seq++;
 		r->l.event_id = e->event_id;
-		r->l.source = e->src->name;
+		r->l.source = sp->name;
 		r->l.message = r->msg;
 		r->l.level = level;
-		r->l.cont = nlines > 0;
-		e->nlines++;
+		r->l.cont = k > 0;
 		insert_rec(ls, r);
-		r = NULL;
-		nlines++;
-		line = nl != NULL ? nl + 1 : NULL;
-	} while (line != NULL && nlines < LOGSTORE_MAX_EVENT_LINES);
-	free(text);
+		r = (struct rec *)(void *)((char *)r + REC_SIZE(ll + 1));
+		if (nl == NULL)
+			break;
+		line = nl + 1;
+	}
+}
+
+/*
+ * Lines that arrive far out of order (a clock far ahead, a late page)
+ * can pin chunks whose other events are gone.  When the chunks hold
+ * more than twice the live bytes (plus two chunks of slack), copy every
+ * held event into new chunks, in scrollback order, and free the old
+ * ones.  Line pointers change, which the reading contract allows (they
+ * are valid only until logstore_unlock).
+ */
+static void
+compact_locked(struct logstore *ls)
+{
+	struct chunk *old = ls->chunks, *c, *next;
+	struct ev *e, *ne;
+	struct rec *r;
+	size_t i, off;
+
+	if (ls->chunk_bytes <= 2 * ls->live_bytes + 2 * CHUNK_SIZE)
+		return;
+	ls->chunks = NULL;
+	ls->chunk_bytes = ls->live_bytes = 0;
+	memset(ls->buckets, 0, ls->nbuckets * sizeof *ls->buckets);
+	for (i = 0; i < ls->n; i++) {
+		r = ls->recs[i];
+		e = rec_ev(r);
+		if (e->chunk != NULL) {
+			ne = block_alloc(ls, e->size, &c);
+			memcpy(ne, e, e->size);
+			ne->chunk = c;
+			ne->next = NULL;
+			ev_link(ls, ne);
+			e->chunk = NULL;	/* moved: next is the copy */
+			e->next = ne;
+		}
+		ne = e->next;
+		off = (size_t)((char *)r - (char *)e);
+		r = (struct rec *)(void *)((char *)ne + off);
+		r->l.event_id = ne->event_id;
+		r->l.message = r->msg;
+		ls->recs[i] = r;
+	}
+	for (c = old; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
 }
 
 static void
@@ -475,9 +647,10 @@ evict_locked(struct logstore *ls)
 		return;
 	drop = ls->n - ls->max;
 	for (i = 0; i < drop; i++)
-		rec_free(ls, ls->recs[i]);
+		ev_release(ls, rec_ev(ls->recs[i]));
 	memmove(&ls->recs[0], &ls->recs[drop], (ls->n - drop) * sizeof *ls->recs);
 	ls->n -= drop;
+	compact_locked(ls);
 }
 
 size_t
@@ -490,7 +663,8 @@ logstore_append(struct logstore *ls, const struct log_event_in *ev, size_t n)
 	for (i = 0; i < n; i++) {
 		h = 0;
 		if (ev[i].event_id != NULL) {
-			h = (uint32_t)hash_str(ev[i].event_id);
+			h = (uint32_t)hash_mem(ev[i].event_id,
+			    strlen(ev[i].event_id));
 			if (ev_find(ls, ev[i].event_id, h) != NULL)
 				continue;
 		}
@@ -613,4 +787,11 @@ size_t
 logstore_max_lines(const struct logstore *ls)
 {
 	return ls->max;
+}
+
+size_t
+logstore_bytes(const struct logstore *ls)
+{
+	return ls->chunk_bytes + ls->cap * sizeof *ls->recs +
+	    ls->nbuckets * sizeof *ls->buckets;
 }

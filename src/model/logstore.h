@@ -108,6 +108,12 @@ uint64_t logstore_generation(const struct logstore *ls);
 void logstore_get_status(const struct logstore *ls, struct logstore_status *out);
 void logstore_status_clear(struct logstore_status *st);
 size_t logstore_max_lines(const struct logstore *ls);
+/*
+ * Bytes the store has allocated for its lines: the chunks the lines
+ * live in, the line index and the de-dup table (malloc's own headers
+ * not included).  Lock held.  For tests and benchmarks.
+ */
+size_t logstore_bytes(const struct logstore *ls);
 
 /* Level guess from a raw or sanitized line ("ERROR", "level=warn", ...). */
 enum log_level log_level_guess(const char *s, size_t len);

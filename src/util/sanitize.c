@@ -271,26 +271,69 @@ san_feed(struct san *z, uint32_t cp)
 	}
 }
 
-/* text_sanitize(), with or without the fast paths. */
-static char *
-sanitize_bytes(const char *s, size_t len, bool fast)
+/*
+ * Eight bytes at once: non-zero when any of them is not printable ASCII
+ * (below 0x20, DEL, or 0x80 and above).  Exact per byte: the additions
+ * work on the low seven bits, so no carry crosses into the next byte.
+ */
+static inline uint64_t
+swar_unprintable(uint64_t w)
+{
+	const uint64_t hi = 0x8080808080808080ULL;
+	const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t low = w & lo7;
+
+	return (w & hi) |			/* 0x80 and above */
+	    ((low + 0x0101010101010101ULL) & hi) |	/* low bits 0x7f */
+	    (~(low + 0x6060606060606060ULL) & hi);	/* below 0x20 */
+}
+
+/* Length of the run of printable ASCII (0x20-0x7e) at p, at most n. */
+static size_t
+ascii_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t w, bad;
+
+	while (n - i >= 8) {
+		memcpy(&w, p + i, 8);
+		if ((bad = swar_unprintable(w)) != 0)
+			return i + (size_t)(__builtin_ctzll(bad) >> 3);
+		i += 8;
+	}
+	while (i < n && p[i] >= 0x20 && p[i] <= 0x7e)
+		i++;
+	return i;
+}
+
+/* text_sanitize(), with or without the fast paths, into out (reset). */
+static void
+sanitize_into(struct buf *out, const char *s, size_t len, bool fast)
 {
 	struct san z;
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t i = 0, n, need;
 	uint32_t cp;
 
 	memset(&z, 0, sizeof z);
+	z.out = *out;
+	z.out.len = 0;
 	/*
 	 * Most text comes out no longer than it went in: room for that
 	 * (and the ellipsis) at once rather than growing one doubling at a
 	 * time.  The buffer still grows when replacements make it longer.
 	 */
-	z.out.cap = (len < TEXT_MAX ? len : TEXT_MAX) + 4;
-	z.out.data = xmalloc(z.out.cap);
+	need = (len < TEXT_MAX ? len : TEXT_MAX) + 4;
+	if (z.out.data == NULL || z.out.cap < need) {
+		free(z.out.data);
+		z.out.cap = need;
+		z.out.data = xmalloc(z.out.cap);
+	}
 	z.out.data[0] = '\0';
-	if (s == NULL)
-		return buf_steal(&z.out);
+	if (s == NULL) {
+		*out = z.out;
+		return;
+	}
 	while (i < len && !z.full) {
 		/*
 		 * Fast path: a run of printable ASCII outside any escape
@@ -299,11 +342,9 @@ sanitize_bytes(const char *s, size_t len, bool fast)
 		 * byte, cap and ellipsis included.
 		 */
 		if (fast && z.st == S_NORMAL && p[i] >= 0x20 && p[i] <= 0x7e) {
-			size_t run = 1, room;
+			size_t run, room;
 
-			while (i + run < len && p[i + run] >= 0x20 &&
-			       p[i + run] <= 0x7e)
-				run++;
+			run = 1 + ascii_run(p + i + 1, len - i - 1);
 			room = TEXT_MAX - z.out.len;
 			if (run <= room) {
 				buf_append(&z.out, p + i, run);
@@ -319,7 +360,16 @@ sanitize_bytes(const char *s, size_t len, bool fast)
 		i += n;
 		san_feed(&z, cp);
 	}
-	return buf_steal(&z.out);
+	*out = z.out;
+}
+
+static char *
+sanitize_bytes(const char *s, size_t len, bool fast)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	sanitize_into(&b, s, len, fast);
+	return buf_steal(&b);
 }
 
 char *
@@ -332,6 +382,13 @@ char *
 text_sanitize_ref(const char *s, size_t len)
 {
 	return sanitize_bytes(s, len, false);
+}
+
+size_t
+text_sanitize_buf(struct buf *out, const char *s, size_t len)
+{
+	sanitize_into(out, s, len, true);
+	return out->len;
 }
 
 char *

@@ -40,6 +40,16 @@ char *text_sanitize(const char *s, size_t len);
  */
 char *text_sanitize_ref(const char *s, size_t len);
 
+struct buf;
+/*
+ * text_sanitize() into a reusable buffer: out's old contents are
+ * replaced (its storage kept and grown as needed), out->data is
+ * NUL-terminated, and the length is returned.  For callers that copy
+ * the result elsewhere anyway (the log store), so no allocation per
+ * string.  Free out with buf_free().
+ */
+size_t text_sanitize_buf(struct buf *out, const char *s, size_t len);
+
 /*
  * As text_sanitize(), for one-line fields (names, alarm reasons, error
  * messages): each run of line breaks becomes the visible separator " ⏎ "

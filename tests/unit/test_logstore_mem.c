@@ -314,6 +314,78 @@ logstore_append__out_of_order__sorted_by_time_then_arrival(void **state)
 	logstore_free(ls);
 }
 
+/*
+ * A stream whose clock is far ahead: one event of each page is newer
+ * than everything else and outlives the rest of its page, pinning the
+ * chunk it was stored in.  The store compacts: its bytes stay bounded by
+ * the lines it holds, and every line, source and id survives the moves
+ * (de-dup included).
+ */
+static void
+logstore_append__far_future_lines_pin_chunks__compacted_and_intact(
+    void **state)
+{
+	enum { PAGES = 150, PER = 60, MAX = 400 };
+	struct logstore *ls;
+	struct log_event_in e[PER];
+	char ids[PER][64], msgs[PER][700], stream[PER][32];
+	const struct log_line *l;
+	size_t p, i, max_bytes = 0, b, lines;
+	unsigned long long k, j;
+	int64_t ts;
+
+	(void)state;
+	ls = logstore_new(MAX);
+	for (p = 0; p < PAGES; p++) {
+		memset(e, 0, sizeof e);
+		for (i = 0; i < PER; i++) {
+			/* Event 0 of a page is 10^9 ms ahead of the rest. */
+			ts = i == 0 ? 1000000000 + (int64_t)p :
+			    (int64_t)(p * PER + i);
+			snprintf(ids[i], sizeof ids[i], "%056zu", p * PER + i);
+			snprintf(stream[i], sizeof stream[i], "i/%03zu", i % 5);
+			snprintf(msgs[i], sizeof msgs[i],
+			    "event %zu of page %zu %0600d\nsecond", i, p, 0);
+			e[i].ts_ms = ts;
+			e[i].event_id = ids[i];
+			e[i].group = "/aws/g";
+			e[i].stream = stream[i];
+			e[i].message = msgs[i];
+			e[i].message_len = strlen(msgs[i]);
+		}
+		assert_int_equal(logstore_append(ls, e, PER), PER);
+		/* The same page again: all duplicates, also after moves. */
+		assert_int_equal(logstore_append(ls, e, PER), 0);
+		logstore_lock(ls);
+		b = logstore_bytes(ls);
+		if (b > max_bytes)
+			max_bytes = b;
+		lines = logstore_count(ls);
+		for (i = 0; i < lines; i++) {
+			l = logstore_line(ls, i);
+			if (l->cont) {
+				assert_string_equal(l->message, "second");
+				continue;
+			}
+			assert_int_equal(sscanf(l->message, "event %llu of "
+			    "page %llu", &k, &j), 2);
+			assert_int_equal(strtoull(l->event_id, NULL, 10),
+			    j * PER + k);
+			assert_int_equal(l->ts_ms, k == 0 ?
+			    1000000000 + (int64_t)j : (int64_t)(j * PER + k));
+			assert_true(l->source[0] == 'g' && l->source[1] == '/');
+			assert_int_equal(l->source[4] - '0', (int)(k % 5));
+		}
+		logstore_unlock(ls);
+	}
+	/*
+	 * At most 400 lines of about 700 bytes.  Without compaction
+	 * nearly every page (43 KB) would keep a chunk: over 6 MB.
+	 */
+	assert_true(max_bytes < 2 * 1024 * 1024);
+	logstore_free(ls);
+}
+
 int
 main(void)
 {
@@ -323,6 +395,7 @@ main(void)
 		cmocka_unit_test(logstore_source__same_stream__one_shared_string),
 		cmocka_unit_test(logstore_append__evict_and_refill__sources_and_ids_reused),
 		cmocka_unit_test(logstore_append__out_of_order__sorted_by_time_then_arrival),
+		cmocka_unit_test(logstore_append__far_future_lines_pin_chunks__compacted_and_intact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,18 +68,26 @@ rnd_input(char *out, size_t max)
 	return n;
 }
 
+/* One buffer for text_sanitize_buf across all calls: reuse is tested. */
+static struct buf reused;
+
 static void
 assert_same(const char *in, size_t len)
 {
 	char *fast = text_sanitize(in, len);
 	char *ref = text_sanitize_ref(in, len);
-	size_t fl = strlen(fast), rl = strlen(ref);
+	size_t fl = strlen(fast), rl = strlen(ref), bl;
 
 	if (fl != rl || memcmp(fast, ref, fl) != 0) {
 		fprintf(stderr, "input of %zu bytes: fast %zu bytes, ref %zu "
 		    "bytes\n", len, fl, rl);
 		fail();
 	}
+	/* The reusable-buffer form: same bytes, length, terminator. */
+	bl = text_sanitize_buf(&reused, in, len);
+	assert_int_equal(bl, rl);
+	assert_int_equal(reused.len, rl);
+	assert_memory_equal(reused.data, ref, rl + 1);
 	free(fast);
 	free(ref);
 }
@@ -196,6 +204,36 @@ text_sanitize__nul_and_empty__fast_same_as_reference(void **state)
 	assert_same(NULL, 0);
 }
 
+/*
+ * The eight-bytes-at-once scan: every byte value at every position of
+ * a printable ASCII string spanning three words, before and after
+ * escape sequences, so a wrong bound (0x1f/0x20, 0x7e/0x7f, 0x80, 0xff)
+ * in any lane shows.
+ */
+static void
+text_sanitize__every_byte_in_every_lane__fast_same_as_reference(void **state)
+{
+	char buf[40];
+	size_t pos, len;
+	unsigned b;
+
+	(void)state;
+	for (b = 0; b < 256; b++) {
+		for (pos = 0; pos < 24; pos++) {
+			for (len = pos + 1; len <= 26; len += 3) {
+				memset(buf, 'a' + (char)(pos % 26), sizeof buf);
+				buf[pos] = (char)b;
+				assert_same(buf, len);
+				buf[0] = '\x1b';	/* start in an escape */
+				assert_same(buf, len);
+				memcpy(buf, "\xc3\xa9", 2);	/* after UTF-8 */
+				assert_same(buf, len);
+			}
+		}
+	}
+	buf_free(&reused);
+}
+
 int
 main(void)
 {
@@ -204,6 +242,7 @@ main(void)
 		cmocka_unit_test(text_sanitize__random_bytes__fast_same_as_reference),
 		cmocka_unit_test(text_sanitize__around_the_cap__fast_same_as_reference),
 		cmocka_unit_test(text_sanitize__nul_and_empty__fast_same_as_reference),
+		cmocka_unit_test(text_sanitize__every_byte_in_every_lane__fast_same_as_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
