@@ -4,22 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "sim/api.h"
 #include "sim/world.h"
 #include "util/util.h"
-
-/*
- * The modules are compiled into the harness so that libFuzzer's
- * coverage instrumentation sees their branches (the library copies are
- * then not linked).
- */
-#include "sim/alarms.c"
-#include "sim/cloudwatch.c"
-#include "sim/cost.c"
-#include "sim/filter.c"
-#include "sim/logs.c"
-#include "sim/metricmath.c"
-#include "sim/metrics.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,11 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The module is compiled into the harness (not taken from the library)
- * so that libFuzzer's coverage instrumentation sees its branches.
- */
-#include "sim/filter.c"
+#include "sim/filter.h"
 #include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
