@@ -335,7 +335,7 @@ pipeline_view(struct ui *ui, const char *group, const struct page *pages,
 	const char *next;
 	char *strings;
 	size_t i, nev;
-	double start;
+	double start, t0, t1, t2, t3;
 
 	memset(st, 0, sizeof *st);
 	ui->ls = logstore_new(10000);
@@ -347,19 +347,26 @@ pipeline_view(struct ui *ui, const char *group, const struct page *pages,
 	}
 	start = now_s();
 	for (i = 0; i < npages; i++) {
+		t0 = now_s();
 		if (logs_parse_filter_body(pages[i].body, pages[i].len, group,
 		    &ev, &nev, &next, &strings, cause) != 0) {
 			break;
 		}
+		t1 = now_s();
 		logstore_append(ui->ls, ev, nev);
 		free(ev);
 		free(strings);
 		st->events += nev;
+		t2 = now_s();
 		ui->now_ms = now_ms();
 		erase();
 		view_logs.draw(ui, 1, 0, ui->rows - 2, ui->cols);
 		wnoutrefresh(stdscr);
 		doupdate();
+		t3 = now_s();
+		st->parse += t1 - t0;
+		st->ingest += t2 - t1;
+		st->render += t3 - t2;
 	}
 	st->total = now_s() - start;
 	logstore_lock(ui->ls);
@@ -536,7 +543,7 @@ main(int argc, char **argv)
 	struct sim_server *srv;
 	struct sim_ctx ctx, direct;
 	struct page *pages;
-	struct stages st[ROUNDS], sv[ROUNDS], *best;
+	struct stages st[ROUNDS], sv[ROUNDS], *best, *vmed;
 	struct ui ui;
 	SCREEN *sc;
 	FILE *out, *in;
@@ -639,6 +646,11 @@ main(int argc, char **argv)
 			best = &st[i];
 	qsort(rates, ROUNDS, sizeof *rates, cmp_double);
 	qsort(vrates, ROUNDS, sizeof *vrates, cmp_double);
+	/* The round whose rate is the median, for its stage times. */
+	vmed = &sv[0];
+	for (i = 0; i < ROUNDS; i++)
+		if ((double)sv[i].lines / sv[i].total == vrates[ROUNDS / 2])
+			vmed = &sv[i];
 	ours = rates[ROUNDS / 2];
 	view = vrates[ROUNDS / 2];
 	peer = (double)peer_lines / peer_s;
@@ -660,6 +672,9 @@ main(int argc, char **argv)
 	    parse_cjson_s(group, pages, npages), ROUNDS);
 	printf("logs view frames : %zu lines, one frame per page, median "
 	    "%.0f lines/s = %.1fx aws\n", sv[0].lines, view, view / peer);
+	printf("  stages (median): parse %.3f s, sanitize+logstore %.3f s, "
+	    "frames %.3f s, total %.3f s\n", vmed->parse, vmed->ingest,
+	    vmed->render, vmed->total);
 	printf("scrollback heap  : %zu lines hold %.2f MB allocated (%.0f bytes "
 	    "a line, malloc headers included; the messages' text %.0f)\n",
 	    held, (double)held_bytes / (1024 * 1024),

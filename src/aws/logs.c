@@ -410,12 +410,45 @@ fp_member(struct fp *f, int kind, const char **str, double *num)
 	return fp_value(f, kind, NULL);
 }
 
+/*
+ * A member name at f->off.  Names without escapes (all of them, in
+ * practice) are not copied: *key points into the body, *klen is its
+ * length as a C string (cJSON keeps names as C strings, so a raw NUL
+ * ends one).  Others are decoded as fp_string does.  -1 = malformed.
+ */
+static int
+fp_key(struct fp *f, const char **key, size_t *klen)
+{
+	const unsigned char *p, *q, *lim = f->s + f->len;
+
+	if (f->off >= f->len || f->s[f->off] != '"')
+		return -1;
+	p = q = f->s + f->off + 1;
+	while (q < lim && *q != '"' && *q != '\\')
+		q++;
+	if (q < lim && *q == '"') {
+		*key = (const char *)p;
+		*klen = strnlen(*key, (size_t)(q - p));
+		f->off = (size_t)(q - f->s) + 1;
+		return 0;
+	}
+	if ((*key = fp_string(f, false)) == NULL)
+		return -1;
+	*klen = strlen(*key);
+	return 0;
+}
+
+/* Is the member name (key, klen) the C string lit? */
+#define KEY_IS(key, klen, lit) \
+	((klen) == sizeof(lit) - 1 && memcmp((key), (lit), (klen)) == 0)
+
 static int
 fp_object(struct fp *f, int kind, void *arg)
 {
 	struct fp_root *root = arg;
 	struct fp_event ev;
 	const char *key;
+	size_t klen;
 	int sub, slot;
 
 	if (f->depth >= FP_NESTING)
@@ -434,7 +467,7 @@ fp_object(struct fp *f, int kind, void *arg)
 	do {
 		f->off++;
 		fp_ws(f);
-		if ((key = fp_string(f, false)) == NULL)
+		if (fp_key(f, &key, &klen) != 0)
 			return -1;
 		fp_ws(f);
 		if (f->off >= f->len || f->s[f->off] != ':')
@@ -444,25 +477,25 @@ fp_object(struct fp *f, int kind, void *arg)
 		sub = FP_SKIP;
 		slot = -1;
 		if (kind == FP_ROOT) {
-			if (!root->have_events && strcmp(key, "events") == 0) {
+			if (!root->have_events && KEY_IS(key, klen, "events")) {
 				root->have_events = true;
 				if (f->off < f->len && f->s[f->off] == '[')
 					sub = FP_EVENTS;
 			} else if (!root->have_token &&
-			    strcmp(key, "nextToken") == 0) {
+			    KEY_IS(key, klen, "nextToken")) {
 				root->have_token = true;
 				slot = 0;
 			}
 		} else if (kind == FP_EVENT) {
-			if (strcmp(key, "message") == 0)
+			if (KEY_IS(key, klen, "message"))
 				slot = 0;
-			else if (strcmp(key, "eventId") == 0)
+			else if (KEY_IS(key, klen, "eventId"))
 				slot = 1;
-			else if (strcmp(key, "logStreamName") == 0)
+			else if (KEY_IS(key, klen, "logStreamName"))
 				slot = 2;
-			else if (strcmp(key, "timestamp") == 0)
+			else if (KEY_IS(key, klen, "timestamp"))
 				slot = 3;
-			else if (strcmp(key, "ingestionTime") == 0)
+			else if (KEY_IS(key, klen, "ingestionTime"))
 				slot = 4;
 			if (slot >= 0 && ev.have[slot])
 				slot = -1;

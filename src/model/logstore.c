@@ -57,6 +57,12 @@ struct ev {
 	char event_id[];	/* "" when !has_id */
 };
 
+/*
+ * A bucket's tag has the bit of each of its events' hashes: a new id
+ * (the usual case) is mostly told absent without walking the chain.
+ */
+#define TAG_BIT(h) ((uint8_t)(1u << (((h) >> 16) & 7)))
+
 /* Bytes of an event whose id is il bytes long, lines not included. */
 #define EV_SIZE(il) ALIGN8(offsetof(struct ev, event_id) + (il) + 1)
 
@@ -90,6 +96,7 @@ struct logstore {
 	size_t n, cap;
 	uint64_t next_seq;
 	struct ev **buckets;	/* event id set */
+	uint8_t *tags;		/* per bucket: TAG_BIT of each hash in it */
 	size_t nbuckets;	/* power of two */
 	struct src *srcs[SRC_BUCKETS];	/* interned source names */
 	struct src *last_src;	/* the previous event's */
@@ -140,6 +147,7 @@ logstore_new(size_t max_lines)
 	while (ls->nbuckets < ls->max)
 		ls->nbuckets <<= 1;
 	ls->buckets = xcalloc(ls->nbuckets, sizeof *ls->buckets);
+	ls->tags = xcalloc(ls->nbuckets, 1);
 	ls->status.env = -1;
 	ls->next_seq = 1;
 	return ls;
@@ -149,9 +157,12 @@ static struct ev *
 ev_find(struct logstore *ls, const char *id, uint32_t h)
 {
 	struct ev *e;
+	size_t b = h & (ls->nbuckets - 1);
 
+	if (!(ls->tags[b] & TAG_BIT(h)))
+		return NULL;
 	/* Ids of close events share long prefixes: compare hashes first. */
-	for (e = ls->buckets[h & (ls->nbuckets - 1)]; e != NULL; e = e->next) {
+	for (e = ls->buckets[b]; e != NULL; e = e->next) {
 		if (e->hash == h && e->has_id && strcmp(e->event_id, id) == 0)
 			return e;
 	}
@@ -168,6 +179,7 @@ ev_link(struct logstore *ls, struct ev *e)
 	b = e->hash & (ls->nbuckets - 1);
 	e->next = ls->buckets[b];
 	ls->buckets[b] = e;
+	ls->tags[b] |= TAG_BIT(e->hash);
 }
 
 static void
@@ -239,16 +251,22 @@ block_alloc(struct logstore *ls, size_t size, struct chunk **cp)
 static void
 ev_release(struct logstore *ls, struct ev *e)
 {
-	struct ev **pp;
+	struct ev **pp, *o;
 	struct chunk *c;
+	size_t b;
+	uint8_t tag = 0;
 
 	if (--e->nlines > 0)
 		return;
 	if (e->has_id) {
-		pp = &ls->buckets[e->hash & (ls->nbuckets - 1)];
+		b = e->hash & (ls->nbuckets - 1);
+		pp = &ls->buckets[b];
 		while (*pp != e)
 			pp = &(*pp)->next;
 		*pp = e->next;
+		for (o = ls->buckets[b]; o != NULL; o = o->next)
+			tag |= TAG_BIT(o->hash);
+		ls->tags[b] = tag;
 	}
 	src_release(ls, e->src);
 	c = e->chunk;
@@ -291,6 +309,7 @@ logstore_free(struct logstore *ls)
 		chunk_unlink_free(ls, ls->chunks);
 	free(ls->recs);
 	free(ls->buckets);
+	free(ls->tags);
 	buf_free(&ls->scratch);
 	logstore_status_clear(&ls->status);
 	pthread_mutex_destroy(&ls->lock);
@@ -351,59 +370,112 @@ level_word(const char *s, size_t len, size_t at, const char *w)
  * letter; every letter belongs to one level.  Letters and digits are
  * ASCII ones (isalnum in the C locale).
  */
+/* The level of a level word starting at s[at] (a word start), or NONE. */
+static enum log_level
+level_at(const char *s, size_t len, size_t at)
+{
+	switch ((unsigned char)s[at] | 0x20) {
+	case 'e':
+		if (level_word(s, len, at, "error") ||
+		    level_word(s, len, at, "err"))
+			return LOG_LEVEL_ERROR;
+		break;
+	case 'f':
+		if (level_word(s, len, at, "fatal"))
+			return LOG_LEVEL_ERROR;
+		break;
+	case 'c':
+		if (level_word(s, len, at, "critical"))
+			return LOG_LEVEL_ERROR;
+		break;
+	case 'p':
+		if (level_word(s, len, at, "panic"))
+			return LOG_LEVEL_ERROR;
+		break;
+	case 'w':
+		if (level_word(s, len, at, "warning") ||
+		    level_word(s, len, at, "warn"))
+			return LOG_LEVEL_WARN;
+		break;
+	case 'i':
+		if (level_word(s, len, at, "info"))
+			return LOG_LEVEL_INFO;
+		break;
+	case 'n':
+		if (level_word(s, len, at, "notice"))
+			return LOG_LEVEL_INFO;
+		break;
+	case 'd':
+		if (level_word(s, len, at, "debug"))
+			return LOG_LEVEL_DEBUG;
+		break;
+	case 't':
+		if (level_word(s, len, at, "trace"))
+			return LOG_LEVEL_DEBUG;
+		break;
+	}
+	return LOG_LEVEL_NONE;
+}
+
+/*
+ * Eight bytes at once: 0x80 in the lanes holding an ASCII letter or
+ * digit.  Lanes of 0x80 and above are never set; the additions work on
+ * bytes below 0x80, so no carry crosses lanes.
+ */
+static inline uint64_t
+swar_alnum(uint64_t w)
+{
+	const uint64_t hi = 0x8080808080808080ULL;
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t x = w & ~hi, l = x | (0x20 * ones), dig, alpha;
+
+	/* In [lo, hi]: x + (0x80 - lo) has bit 7, x + (0x7f - hi) has not. */
+	dig = (x + (0x80 - '0') * ones) & ~(x + (0x7f - '9') * ones);
+	alpha = (l + (0x80 - 'a') * ones) & ~(l + (0x7f - 'z') * ones);
+	return (dig | alpha) & ~w & hi;
+}
+
+/*
+ * The earliest level word wins: "INFO retrying after error" is info.
+ * Only word starts (the previous byte is not alphanumeric) whose letter
+ * begins a level word are looked at, and only the words with that
+ * letter; every letter belongs to one level.  Letters and digits are
+ * ASCII ones (isalnum in the C locale).  Word starts are found eight
+ * bytes at a time.
+ */
 enum log_level
 log_level_guess(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t at;
+	size_t at = 0, lane;
+	uint64_t w, an, starts, carry = 0;
 	unsigned prev = 0, cl;
+	enum log_level lv;
 
 	if (len > 256)
 		len = 256;
-	for (at = 0; at < len; prev = cl, at++) {
+	for (; len - at >= 8; at += 8) {
+		memcpy(&w, u + at, 8);
+		an = swar_alnum(w);
+		/* Alphanumeric lanes whose previous byte is not. */
+		starts = an & ~((an << 8) | carry);
+		carry = an >> 56;
+		while (starts != 0) {
+			lane = (size_t)__builtin_ctzll(starts) >> 3;
+			starts &= starts - 1;
+			if ((byte_class[u[at + lane]] & CL_LSTART) &&
+			    (lv = level_at(s, len, at + lane)) != LOG_LEVEL_NONE)
+				return lv;
+		}
+	}
+	if (at > 0)
+		prev = byte_class[u[at - 1]];
+	for (; at < len; prev = cl, at++) {
 		cl = byte_class[u[at]];
 		if (!(cl & CL_LSTART) || (prev & CL_ALNUM))
 			continue;
-		switch (u[at] | 0x20) {
-		case 'e':
-			if (level_word(s, len, at, "error") ||
-			    level_word(s, len, at, "err"))
-				return LOG_LEVEL_ERROR;
-			break;
-		case 'f':
-			if (level_word(s, len, at, "fatal"))
-				return LOG_LEVEL_ERROR;
-			break;
-		case 'c':
-			if (level_word(s, len, at, "critical"))
-				return LOG_LEVEL_ERROR;
-			break;
-		case 'p':
-			if (level_word(s, len, at, "panic"))
-				return LOG_LEVEL_ERROR;
-			break;
-		case 'w':
-			if (level_word(s, len, at, "warning") ||
-			    level_word(s, len, at, "warn"))
-				return LOG_LEVEL_WARN;
-			break;
-		case 'i':
-			if (level_word(s, len, at, "info"))
-				return LOG_LEVEL_INFO;
-			break;
-		case 'n':
-			if (level_word(s, len, at, "notice"))
-				return LOG_LEVEL_INFO;
-			break;
-		case 'd':
-			if (level_word(s, len, at, "debug"))
-				return LOG_LEVEL_DEBUG;
-			break;
-		case 't':
-			if (level_word(s, len, at, "trace"))
-				return LOG_LEVEL_DEBUG;
-			break;
-		}
+		if ((lv = level_at(s, len, at)) != LOG_LEVEL_NONE)
+			return lv;
 	}
 	return LOG_LEVEL_NONE;
 }
@@ -613,6 +685,7 @@ compact_locked(struct logstore *ls)
 	ls->chunks = NULL;
 	ls->chunk_bytes = ls->live_bytes = 0;
 	memset(ls->buckets, 0, ls->nbuckets * sizeof *ls->buckets);
+	memset(ls->tags, 0, ls->nbuckets);
 	for (i = 0; i < ls->n; i++) {
 		r = ls->recs[i];
 		e = rec_ev(r);
@@ -793,5 +866,5 @@ size_t
 logstore_bytes(const struct logstore *ls)
 {
 	return ls->chunk_bytes + ls->cap * sizeof *ls->recs +
-	    ls->nbuckets * sizeof *ls->buckets;
+	    ls->nbuckets * (sizeof *ls->buckets + 1);
 }
