@@ -258,17 +258,22 @@ fp_string(struct fp *f, bool keep)
 		o += end - p;
 		p = end;
 	} else {
-		end = esc;
-		while (end < lim && *end != '"') {
-			if (*end == '\\') {
-				if (end + 1 >= lim)
-					return NULL;
-				end++;
-			}
-			end++;
+		/*
+		 * The first quote not escaped: one after an even run of
+		 * backslashes (the run is maximal, and what precedes it is
+		 * not a backslash, so nothing before it pairs with it).
+		 */
+		for (;;) {
+			const unsigned char *b = end;
+
+			while (b > p && b[-1] == '\\')
+				b--;
+			if (((size_t)(end - b) & 1) == 0)
+				break;
+			if (end + 1 >= lim || (end = memchr(end + 1, '"',
+			    (size_t)(lim - end - 1))) == NULL)
+				return NULL;
 		}
-		if (end >= lim)
-			return NULL;
 	}
 	while (p < end) {
 		const unsigned char *bs;

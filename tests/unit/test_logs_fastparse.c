@@ -329,6 +329,46 @@ fastparse__grammar_corners__same_as_cjson(void **state)
 	assert_true(st.both_fail >= 15);
 }
 
+/*
+ * Runs of 0-6 backslashes before quotes, in keys and values, with other
+ * escapes around, cut at every length: the end of a string with escapes
+ * is the first quote after an even run.
+ */
+static void
+fastparse__backslash_runs_before_quotes__same_as_cjson(void **state)
+{
+	static const char *const mids[] = { "", "x", "\\n", "\\u0041",
+	    "\\u12", "\\ud83d\\ude00", "\"" };
+	struct diff_stats st = { 0 };
+	char body[256], val[64];
+	size_t run, m, k, len, cut;
+
+	(void)state;
+	for (run = 0; run <= 6; run++) {
+		for (m = 0; m < nitems(mids); m++) {
+			for (k = 0; k < 4; k++) {
+				len = 0;
+				if (k >= 2)	/* or a run at the very start */
+					val[len++] = 'a';
+				memcpy(val + len, mids[m], strlen(mids[m]));
+				len += strlen(mids[m]);
+				memset(val + len, '\\', run);
+				len += run;
+				val[len] = '\0';
+				snprintf(body, sizeof body, k % 2 == 0 ?
+				    "{\"events\":[{\"message\":\"%s\"},"
+				    "{\"message\":\"b\\\"c\"}]}" :
+				    "{\"events\":[{\"%s\":1,\"message\":\"m\","
+				    "\"eventId\":\"%s\\\\\"}]}", val, val);
+				for (cut = 0; cut <= strlen(body); cut++)
+					diff_body(body, cut, &st);
+			}
+		}
+	}
+	assert_true(st.both_ok >= 20);
+	assert_true(st.both_fail >= 1000);
+}
+
 /* Nesting: 1000 levels parse, 1001 do not, on either side. */
 static void
 fastparse__nesting_limit__same_as_cjson(void **state)
@@ -497,6 +537,7 @@ main(void)
 		cmocka_unit_test(fastparse__canned__same_as_cjson),
 		cmocka_unit_test(fastparse__simulator_pages__same_as_cjson),
 		cmocka_unit_test(fastparse__grammar_corners__same_as_cjson),
+		cmocka_unit_test(fastparse__backslash_runs_before_quotes__same_as_cjson),
 		cmocka_unit_test(fastparse__nesting_limit__same_as_cjson),
 		cmocka_unit_test(call_json_body__200__raw_body_signed_and_counted),
 		cmocka_unit_test(
