@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,6 +237,46 @@ fp_utf16(const unsigned char *p, const unsigned char *end, unsigned char **o)
 }
 
 /*
+ * Eight bytes at a time: a mask whose lowest set high bit marks the
+ * first zero byte of w (borrows only run upwards from a zero byte, so
+ * the lowest marked byte is exact; higher ones may be false).
+ */
+#define FP_ONES		0x0101010101010101ULL
+#define FP_HIGHS	0x8080808080808080ULL
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FP_SWAR		1
+#else
+#define FP_SWAR		0
+#endif
+
+static inline uint64_t
+fp_zero_bytes(uint64_t w)
+{
+	return (w - FP_ONES) & ~w & FP_HIGHS;
+}
+
+/* The first '"' or '\\' in [p, lim), or lim. */
+static const unsigned char *
+fp_quote_or_backslash(const unsigned char *p, const unsigned char *lim)
+{
+#if FP_SWAR
+	uint64_t w, m;
+
+	while (lim - p >= 8) {
+		memcpy(&w, p, 8);
+		m = fp_zero_bytes(w ^ (FP_ONES * '"')) |
+		    fp_zero_bytes(w ^ (FP_ONES * '\\'));
+		if (m != 0)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < lim && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+/*
  * The string at f->off (which must be '"'), decoded at f->out + f->used
  * and NUL-terminated; keep = advance f->used past it.  NULL = malformed.
  */
@@ -259,33 +300,50 @@ fp_string(struct fp *f, bool keep)
 		p = end;
 	} else {
 		/*
-		 * The first quote not escaped: one after an even run of
-		 * backslashes (the run is maximal, and what precedes it is
-		 * not a backslash, so nothing before it pairs with it).
+		 * The end as cJSON finds it: a backslash skips the byte
+		 * after it (and may not be the last byte), the first quote
+		 * not skipped ends the string.
 		 */
+		end = esc;
 		for (;;) {
-			const unsigned char *b = end;
-
-			while (b > p && b[-1] == '\\')
-				b--;
-			if (((size_t)(end - b) & 1) == 0)
-				break;
-			if (end + 1 >= lim || (end = memchr(end + 1, '"',
-			    (size_t)(lim - end - 1))) == NULL)
+			end = fp_quote_or_backslash(end, lim);
+			if (end >= lim)
 				return NULL;
+			if (*end == '"')
+				break;
+			if (end + 1 >= lim)
+				return NULL;
+			end += 2;
 		}
 	}
+	/*
+	 * Decode.  Eight bytes are copied and searched for a backslash at
+	 * once; the copy may run past the backslash, which later bytes
+	 * overwrite.  o stays behind p (a kept string and its NUL are
+	 * shorter than the string and its quotes), so o + 8 <= f->out +
+	 * f->len whenever p + 8 <= end.
+	 */
 	while (p < end) {
-		const unsigned char *bs;
+#if FP_SWAR
+		if (end - p >= 8) {
+			uint64_t w, m;
 
-		bs = memchr(p, '\\', (size_t)(end - p));
-		if (bs == NULL)
-			bs = end;
-		memcpy(o, p, (size_t)(bs - p));
-		o += bs - p;
-		p = bs;
-		if (p >= end)
-			break;
+			memcpy(&w, p, 8);
+			memcpy(o, &w, 8);
+			if ((m = fp_zero_bytes(w ^ (FP_ONES * '\\'))) == 0) {
+				p += 8;
+				o += 8;
+				continue;
+			}
+			seq = (size_t)__builtin_ctzll(m) >> 3;
+			p += seq;
+			o += seq;
+		} else
+#endif
+		if (*p != '\\') {
+			*o++ = *p++;
+			continue;
+		}
 		seq = 2;
 		switch (p[1]) {
 		case 'b': *o++ = '\b'; break;
