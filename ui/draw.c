@@ -64,21 +64,44 @@ ascii_for(uint32_t cp)
 	return '?';
 }
 
+/*
+ * The cells of printable ASCII text in role c, rendered as waddch would
+ * render them on stdscr (the role's attributes and colour pair, plus the
+ * background's attributes; its colour only when the role has none), so
+ * that waddchnstr can copy them into the line as they are.
+ */
+static chtype
+ui_ascii_attr(struct ui *ui, enum ui_color c)
+{
+	chtype a = (chtype)ui_attr(ui, c), bk = getbkgd(stdscr) & A_ATTRIBUTES;
+
+	if ((a & A_COLOR) == 0)
+		return a | bk;
+	return a | (bk & ~A_COLOR);
+}
+
+#define UI_PUT_STACK	1024	/* bytes of text a call draws without malloc */
+
 /* ui_put for the first len bytes of s (at a character boundary). */
 static int
 ui_putn(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s,
         size_t len)
 {
 	const char *end;
-	struct buf out = {0};
+	char sbuf[UI_PUT_STACK], *out, enc[4];
+	chtype scells[UI_PUT_STACK], *cells, a;
+	size_t on = 0, i;
 	uint32_t cp;
 	int n, cw, col = 0;
-	char enc[4];
+	bool ascii = true;
 
-	if (s == NULL || y < 0 || y >= ui->rows || x < 0 || x >= ui->cols)
+	if (s == NULL || y < 0 || y >= ui->rows || x < 0 || x >= ui->cols ||
+	    w <= 0)
 		return 0;
 	if (x + w > ui->cols)
 		w = ui->cols - x;
+	/* At most 4 bytes a column (U+FFFD is 3, a 4-byte character 1-2). */
+	out = (size_t)w * 4 < sizeof sbuf ? sbuf : xmalloc((size_t)w * 4 + 1);
 	end = s + strnlen(s, len);
 	while (col < w && s < end) {
 		/* Fast path: printable ASCII is one column a byte, as is. */
@@ -89,7 +112,8 @@ ui_putn(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s,
 			       (unsigned char)*e >= 0x20 &&
 			       (unsigned char)*e <= 0x7e)
 				e++;
-			buf_append(&out, s, (size_t)(e - s));
+			memcpy(out + on, s, (size_t)(e - s));
+			on += (size_t)(e - s);
 			col += (int)(e - s);
 			s = e;
 			continue;
@@ -105,21 +129,43 @@ ui_putn(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s,
 		if (col + cw > w)
 			break;
 		if (ui->ascii) {
-			buf_putc(&out, cp < 0x80 ? (char)cp : ascii_for(cp));
+			out[on++] = cp < 0x80 ? (char)cp : ascii_for(cp);
 		} else if (cp >= 0x80 && wcwidth((wchar_t)cp) < 0) {
-			buf_puts(&out, "\xef\xbf\xbd");
+			memcpy(out + on, "\xef\xbf\xbd", 3);
+			on += 3;
+			ascii = false;
 		} else {
 			n = utf8_encode(cp, enc);
-			buf_append(&out, enc, (size_t)n);
+			memcpy(out + on, enc, (size_t)n);
+			on += (size_t)n;
+			if (cp >= 0x80)
+				ascii = false;
 		}
 		col += cw;
 	}
-	if (out.len > 0) {
+	if (on > 0 && ascii) {
+		/*
+		 * Printable ASCII (the most of what a console draws): the
+		 * cells are copied into the line, without waddstr's work a
+		 * character (multibyte state, wcwidth, control checks).
+		 */
+		cells = on <= nitems(scells) ? scells :
+		    xreallocarray(NULL, on, sizeof *cells);
+		a = ui_ascii_attr(ui, c);
+		for (i = 0; i < on; i++)
+			cells[i] = (chtype)(unsigned char)out[i] | a;
+		mvaddchnstr(y, x, cells, (int)on);
+		attrset(ui_attr(ui, UC_NORMAL));	/* as the other path */
+		if (cells != scells)
+			free(cells);
+	} else if (on > 0) {
+		out[on] = '\0';
 		attrset(ui_attr(ui, c));
-		mvaddstr(y, x, out.data);
+		mvaddstr(y, x, out);
 		attrset(ui_attr(ui, UC_NORMAL));
 	}
-	buf_free(&out);
+	if (out != sbuf)
+		free(out);
 	return col;
 }
 
