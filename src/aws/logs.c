@@ -277,8 +277,56 @@ fp_quote_or_backslash(const unsigned char *p, const unsigned char *lim)
 }
 
 /*
+ * The end of a string as cJSON finds it, from p (not inside an escape):
+ * a backslash skips the byte after it (and may not be the last byte),
+ * the first quote not skipped ends the string.  NULL = no end.
+ */
+static const unsigned char *
+fp_string_end(const unsigned char *p, const unsigned char *lim)
+{
+	for (;;) {
+		p = fp_quote_or_backslash(p, lim);
+		if (p >= lim)
+			return NULL;
+		if (*p == '"')
+			return p;
+		if (p + 1 >= lim)
+			return NULL;
+		p += 2;
+	}
+}
+
+/* One escape at p (a backslash before end) into *o; bytes read, 0 = bad. */
+static size_t
+fp_escape(const unsigned char *p, const unsigned char *end, unsigned char **o)
+{
+	switch (p[1]) {
+	case 'b': *(*o)++ = '\b'; return 2;
+	case 'f': *(*o)++ = '\f'; return 2;
+	case 'n': *(*o)++ = '\n'; return 2;
+	case 'r': *(*o)++ = '\r'; return 2;
+	case 't': *(*o)++ = '\t'; return 2;
+	case '"':
+	case '\\':
+	case '/':
+		*(*o)++ = p[1];
+		return 2;
+	case 'u':
+		return fp_utf16(p, end, o);
+	default:
+		return 0;
+	}
+}
+
+/*
  * The string at f->off (which must be '"'), decoded at f->out + f->used
  * and NUL-terminated; keep = advance f->used past it.  NULL = malformed.
+ * Accepts and decodes what cJSON's parse_string does.
+ *
+ * The copies run eight bytes at a time and may write past the byte they
+ * stop at, which later bytes overwrite.  o stays behind p (a kept string
+ * and its NUL are shorter than the string and its quotes), so o + 8 <=
+ * f->out + f->len whenever p + 8 <= f->s + f->len.
  */
 static const char *
 fp_string(struct fp *f, bool keep)
@@ -297,40 +345,29 @@ fp_string(struct fp *f, bool keep)
 	if ((esc = memchr(p, '\\', (size_t)(end - p))) == NULL) {
 		memcpy(o, p, (size_t)(end - p));
 		o += end - p;
-		p = end;
-	} else {
-		/*
-		 * The end as cJSON finds it: a backslash skips the byte
-		 * after it (and may not be the last byte), the first quote
-		 * not skipped ends the string.
-		 */
-		end = esc;
-		for (;;) {
-			end = fp_quote_or_backslash(end, lim);
-			if (end >= lim)
-				return NULL;
-			if (*end == '"')
-				break;
-			if (end + 1 >= lim)
-				return NULL;
-			end += 2;
-		}
+		goto done;
 	}
+	memcpy(o, p, (size_t)(esc - p));
+	o += esc - p;
+	p = esc;
 	/*
-	 * Decode.  Eight bytes are copied and searched for a backslash at
-	 * once; the copy may run past the backslash, which later bytes
-	 * overwrite.  o stays behind p (a kept string and its NUL are
-	 * shorter than the string and its quotes), so o + 8 <= f->out +
-	 * f->len whenever p + 8 <= end.
+	 * Escapes: decode up to the first quote no escape consumed.  Each
+	 * escape but \u reads the two bytes cJSON's search for the end
+	 * skips, so that quote is the end cJSON finds.  A \u escape needs
+	 * that end first (cJSON checks its length against it); from there
+	 * on the decoding is bounded by it.
 	 */
-	while (p < end) {
+	end = NULL;
+	for (;;) {
 #if FP_SWAR
-		if (end - p >= 8) {
+		if (lim - p >= 8) {
 			uint64_t w, m;
 
 			memcpy(&w, p, 8);
 			memcpy(o, &w, 8);
-			if ((m = fp_zero_bytes(w ^ (FP_ONES * '\\'))) == 0) {
+			m = fp_zero_bytes(w ^ (FP_ONES * '"')) |
+			    fp_zero_bytes(w ^ (FP_ONES * '\\'));
+			if (m == 0) {
 				p += 8;
 				o += 8;
 				continue;
@@ -340,31 +377,42 @@ fp_string(struct fp *f, bool keep)
 			o += seq;
 		} else
 #endif
-		if (*p != '\\') {
+		if (p >= lim)
+			return NULL;
+		else if (*p != '"' && *p != '\\') {
 			*o++ = *p++;
 			continue;
 		}
-		seq = 2;
-		switch (p[1]) {
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		case '"':
-		case '\\':
-		case '/':
-			*o++ = p[1];
-			break;
-		case 'u':
-			if ((seq = fp_utf16(p, end, &o)) == 0)
-				return NULL;
-			break;
-		default:
-			return NULL;
+		if (*p == '"') {
+			end = p;
+			goto done;
 		}
+		if (p + 1 >= lim)
+			return NULL;
+		if (p[1] == 'u')
+			break;
+		if ((seq = fp_escape(p, lim, &o)) == 0)
+			return NULL;
 		p += seq;
 	}
+	/* A \u escape at p: the rest is bounded by the end cJSON finds. */
+	if ((end = fp_string_end(p, lim)) == NULL)
+		return NULL;
+	while (p < end) {
+		const unsigned char *bs;
+
+		if ((bs = memchr(p, '\\', (size_t)(end - p))) == NULL)
+			bs = end;
+		memcpy(o, p, (size_t)(bs - p));
+		o += bs - p;
+		p = bs;
+		if (p >= end)
+			break;
+		if ((seq = fp_escape(p, end, &o)) == 0)
+			return NULL;
+		p += seq;
+	}
+done:
 	*o++ = '\0';
 	if (keep)
 		f->used += (size_t)(o - start);
