@@ -369,6 +369,47 @@ fastparse__backslash_runs_before_quotes__same_as_cjson(void **state)
 	assert_true(st.both_fail >= 1000);
 }
 
+/*
+ * Escapes at every byte lane of the eight-byte scan, twice in a string
+ * longer than the scan's step, including \u escapes whose digits hold a
+ * quote or a backslash (cJSON's end decides whether those parse), cut
+ * at every length.
+ */
+static void
+fastparse__escapes_in_every_lane__same_as_cjson(void **state)
+{
+	static const char *const escs[] = { "\\\"", "\\\\", "\\n", "\\/",
+	    "\\u0041", "\\u00e9", "\\ud83d\\ude00", "\\u1\\\"34", "\\u12\"",
+	    "\\u\\\\\\\\1", "\\ud83d\\u\\\"", "\\ud83d\"", "\\x", "\\" };
+	struct diff_stats st = { 0 };
+	char body[512], val[128];
+	size_t pos, e, len, cut;
+
+	(void)state;
+	for (pos = 0; pos < 17; pos++) {
+		for (e = 0; e < nitems(escs); e++) {
+			len = 0;
+			memset(val, 'a', pos);
+			len += pos;
+			memcpy(val + len, escs[e], strlen(escs[e]));
+			len += strlen(escs[e]);
+			memset(val + len, 'b', 17 - pos);
+			len += 17 - pos;
+			memcpy(val + len, escs[(e + pos) % nitems(escs)],
+			    strlen(escs[(e + pos) % nitems(escs)]));
+			len += strlen(escs[(e + pos) % nitems(escs)]);
+			memcpy(val + len, "tail", 5);
+			snprintf(body, sizeof body, "{\"events\":[{\"message\":"
+			    "\"%s\",\"eventId\":\"%s\"},{\"message\":\"m\"}]}",
+			    val, val);
+			for (cut = 0; cut <= strlen(body); cut++)
+				diff_body(body, cut, &st);
+		}
+	}
+	assert_true(st.both_ok >= 100);
+	assert_true(st.both_fail >= 1000);
+}
+
 /* Nesting: 1000 levels parse, 1001 do not, on either side. */
 static void
 fastparse__nesting_limit__same_as_cjson(void **state)
@@ -538,6 +579,7 @@ main(void)
 		cmocka_unit_test(fastparse__simulator_pages__same_as_cjson),
 		cmocka_unit_test(fastparse__grammar_corners__same_as_cjson),
 		cmocka_unit_test(fastparse__backslash_runs_before_quotes__same_as_cjson),
+		cmocka_unit_test(fastparse__escapes_in_every_lane__same_as_cjson),
 		cmocka_unit_test(fastparse__nesting_limit__same_as_cjson),
 		cmocka_unit_test(call_json_body__200__raw_body_signed_and_counted),
 		cmocka_unit_test(
