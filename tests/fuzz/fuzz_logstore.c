@@ -12,42 +12,9 @@
 #include "util/sanitize.h"
 #include "util/util.h"
 
+#include "tests/unit/ref_level.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* The level guess as first written: every word at every letter. */
-static enum log_level
-ref_level_guess(const char *s, size_t len)
-{
-	static const struct {
-		const char *word;
-		enum log_level level;
-	} words[] = {
-		{ "ERROR", LOG_LEVEL_ERROR }, { "ERR", LOG_LEVEL_ERROR },
-		{ "FATAL", LOG_LEVEL_ERROR }, { "CRITICAL", LOG_LEVEL_ERROR },
-		{ "PANIC", LOG_LEVEL_ERROR }, { "WARNING", LOG_LEVEL_WARN },
-		{ "WARN", LOG_LEVEL_WARN }, { "INFO", LOG_LEVEL_INFO },
-		{ "NOTICE", LOG_LEVEL_INFO }, { "DEBUG", LOG_LEVEL_DEBUG },
-		{ "TRACE", LOG_LEVEL_DEBUG },
-	};
-	size_t at, i, wl;
-
-	if (len > 256)
-		len = 256;
-	for (at = 0; at < len; at++) {
-		if (!isalpha((unsigned char)s[at]) ||
-		    (at > 0 && isalnum((unsigned char)s[at - 1])))
-			continue;
-		for (i = 0; i < nitems(words); i++) {
-			wl = strlen(words[i].word);
-			if (at + wl <= len &&
-			    strncasecmp(s + at, words[i].word, wl) == 0 &&
-			    (at + wl == len ||
-			    !isalpha((unsigned char)s[at + wl])))
-				return words[i].level;
-		}
-	}
-	return LOG_LEVEL_NONE;
-}
 
 /*
  * The input is cut at 0xfe bytes into events (id from the first bytes,

@@ -15,48 +15,7 @@
 #include "util/sanitize.h"
 #include "util/util.h"
 
-/* The level guess as first written: every word at every letter. */
-static bool
-ref_is_word(const char *s, size_t len, size_t at, size_t wlen)
-{
-	if (at > 0 && isalnum((unsigned char)s[at - 1]))
-		return false;
-	if (at + wlen < len && isalpha((unsigned char)s[at + wlen]))
-		return false;
-	return true;
-}
-
-static enum log_level
-ref_level_guess(const char *s, size_t len)
-{
-	static const struct {
-		const char *word;
-		enum log_level level;
-	} words[] = {
-		{ "ERROR", LOG_LEVEL_ERROR }, { "ERR", LOG_LEVEL_ERROR },
-		{ "FATAL", LOG_LEVEL_ERROR }, { "CRITICAL", LOG_LEVEL_ERROR },
-		{ "PANIC", LOG_LEVEL_ERROR }, { "WARNING", LOG_LEVEL_WARN },
-		{ "WARN", LOG_LEVEL_WARN }, { "INFO", LOG_LEVEL_INFO },
-		{ "NOTICE", LOG_LEVEL_INFO }, { "DEBUG", LOG_LEVEL_DEBUG },
-		{ "TRACE", LOG_LEVEL_DEBUG },
-	};
-	size_t at, i, wl;
-
-	if (len > 256)
-		len = 256;
-	for (at = 0; at < len; at++) {
-		if (!isalpha((unsigned char)s[at]))
-			continue;
-		for (i = 0; i < nitems(words); i++) {
-			wl = strlen(words[i].word);
-			if (at + wl <= len &&
-			    strncasecmp(s + at, words[i].word, wl) == 0 &&
-			    ref_is_word(s, len, at, wl))
-				return words[i].level;
-		}
-	}
-	return LOG_LEVEL_NONE;
-}
+#include "ref_level.h"
 
 /* The source name as first written: xasprintf, then sanitize. */
 static char *
