@@ -81,6 +81,29 @@ ui_ascii_attr(struct ui *ui, enum ui_color c)
 }
 
 #define UI_PUT_STACK	1024	/* bytes of text a call draws without malloc */
+#define UI_MAX_ZERO_WIDTH 4	/* marks drawn after one character, at most */
+
+/*
+ * Room for need more bytes in the text being built (out, *cap bytes,
+ * on used; sbuf is the caller's stack buffer).  Column counts do not
+ * bound bytes: characters of width 0 take bytes and no column.
+ */
+static char *
+putn_reserve(char *out, char *sbuf, size_t *cap, size_t on, size_t need)
+{
+	char *bigger;
+
+	if (on + need + 1 <= *cap)
+		return out;
+	while (on + need + 1 > *cap)
+		*cap *= 2;
+	if (out == sbuf) {
+		bigger = xmalloc(*cap);
+		memcpy(bigger, out, on);
+		return bigger;
+	}
+	return xrealloc(out, *cap);
+}
 
 /* ui_put for the first len bytes of s (at a character boundary). */
 static int
@@ -92,7 +115,8 @@ ui_putn(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s,
 	chtype scells[UI_PUT_STACK], *cells, a;
 	size_t on = 0, i;
 	uint32_t cp;
-	int n, cw, col = 0;
+	int n, cw, col = 0, zw = 0;
+	size_t cap = sizeof sbuf;
 	bool ascii = true;
 
 	if (s == NULL || y < 0 || y >= ui->rows || x < 0 || x >= ui->cols ||
@@ -100,8 +124,7 @@ ui_putn(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s,
 		return 0;
 	if (x + w > ui->cols)
 		w = ui->cols - x;
-	/* At most 4 bytes a column (U+FFFD is 3, a 4-byte character 1-2). */
-	out = (size_t)w * 4 < sizeof sbuf ? sbuf : xmalloc((size_t)w * 4 + 1);
+	out = sbuf;
 	end = s + strnlen(s, len);
 	while (col < w && s < end) {
 		/* Fast path: printable ASCII is one column a byte, as is. */
@@ -112,10 +135,12 @@ ui_putn(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s,
 			       (unsigned char)*e >= 0x20 &&
 			       (unsigned char)*e <= 0x7e)
 				e++;
+			out = putn_reserve(out, sbuf, &cap, on, (size_t)(e - s));
 			memcpy(out + on, s, (size_t)(e - s));
 			on += (size_t)(e - s);
 			col += (int)(e - s);
 			s = e;
+			zw = 0;
 			continue;
 		}
 		if ((n = utf8_decode(s, &cp)) <= 0)
@@ -128,6 +153,12 @@ ui_putn(struct ui *ui, int y, int x, int w, enum ui_color c, const char *s,
 		cw = text_cp_width(cp);
 		if (col + cw > w)
 			break;
+		/* A pile of combining marks on one character: draw a few. */
+		if (cw == 0 && ++zw > UI_MAX_ZERO_WIDTH)
+			continue;
+		if (cw > 0)
+			zw = 0;
+		out = putn_reserve(out, sbuf, &cap, on, 4);
 		if (ui->ascii) {
 			out[on++] = cp < 0x80 ? (char)cp : ascii_for(cp);
 		} else if (cp >= 0x80 && wcwidth((wchar_t)cp) < 0) {
