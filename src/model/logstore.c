@@ -455,7 +455,7 @@ log_level_guess(const char *s, size_t len)
 	if (len > 256)
 		len = 256;
 	for (; len - at >= 8; at += 8) {
-		memcpy(&w, u + at, 8);
+		w = load_le64(u + at);
 		an = swar_alnum(w);
 		/* Alphanumeric lanes whose previous byte is not. */
 		starts = an & ~((an << 8) | carry);

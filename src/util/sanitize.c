@@ -296,7 +296,7 @@ ascii_run(const unsigned char *p, size_t n)
 	uint64_t w, bad;
 
 	while (n - i >= 8) {
-		memcpy(&w, p + i, 8);
+		w = load_le64(p + i);
 		if ((bad = swar_unprintable(w)) != 0)
 			return i + (size_t)(__builtin_ctzll(bad) >> 3);
 		i += 8;

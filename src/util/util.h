@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -65,5 +66,21 @@ char *read_file(const char *path, size_t *len, char **cause);
 char *strtrim(char *s);
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
+
+/*
+ * Eight bytes at p as a little-endian number on any host: the SWAR scans
+ * (sanitizer, level guess) count lanes from the low byte with ctz.
+ */
+static inline uint64_t
+load_le64(const void *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
 
 #endif
