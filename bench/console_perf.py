@@ -462,11 +462,31 @@ class TlsServer:
         return "https://localhost:%d/" % self.port
 
 
+def needed(path):
+    """The shared libraries a binary names (DT_NEEDED), or None."""
+    try:
+        out = subprocess.run(["readelf", "-d", path], capture_output=True,
+                             text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return sorted(re.findall(r"\(NEEDED\)\s+Shared library: \[([^]]+)\]",
+                             out))
+
+
 def bench_rss_floor():
     """The peer for the RSS target: what the console's libraries cost
     before it does its own work, measured in the same run."""
     print("memory floor of the console's libraries (bench/probe_rss_floor.c:"
           " same link, one signed call, an ncurses screen)")
+    con, probe = needed(console_bin()), needed(probe_bin())
+    if con is None or probe is None:
+        print("  shared libraries: cannot compare (readelf missing)")
+    elif con == probe:
+        print("  shared libraries: the same %d as the console's (%s)" % (
+            len(con), " ".join(con)))
+    else:
+        print("  shared libraries DIFFER: console %s, probe %s" % (
+            " ".join(con), " ".join(probe)))
     with Sim(seed=1, request_log=False) as sim, Tmux() as tm:
         steps, rss, anon, files = floor_rss(sim, tm)
         print("  " + ", ".join("%s %.1f" % (k, v / 1024) for k, v in steps)

@@ -11,6 +11,9 @@
  * after each:
  *
  *   loaded    the libraries mapped and relocated, nothing called
+ *   config    the built-in configuration parsed (inih), as the console
+ *             starts; one libm call, so that the link keeps libm as the
+ *             console's does (--as-needed drops unused libraries)
  *   http      http_global_init (curl_global_init: OpenSSL's init)
  *   signed    one signed AWS call through the client core to the
  *             endpoint in the environment (CloudWatch Logs
@@ -29,6 +32,7 @@
  */
 #include <curses.h>
 #include <locale.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +43,7 @@
 #include <curl/curl.h>
 
 #include "aws/client.h"
+#include "config/config.h"
 
 static long
 vmrss_kb(void)
@@ -103,6 +108,8 @@ main(int argc, char **argv)
 	cJSON			*req, *resp;
 	char			*cause = NULL;
 	SCREEN			*scr;
+	struct config		*cf = NULL;
+	volatile double		 two = 2.0;
 	sigset_t		 set;
 	int			 sig;
 
@@ -120,6 +127,17 @@ main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	setlocale(LC_ALL, "");
 	step(out, "loaded");
+
+	if (config_parse_string(config_default_text, CONFIG_BUILTIN_PATH, &cf,
+	    &cause) != 0) {
+		fprintf(out, "error config: %s\n", cause);
+		return 1;
+	}
+	if (pow(two, 10.0) != 1024.0) {
+		fprintf(out, "error libm\n");
+		return 1;
+	}
+	step(out, "config");
 
 	http_global_init();
 	step(out, "http");
@@ -162,5 +180,6 @@ main(int argc, char **argv)
 	fflush(out);
 	sigwait(&set, &sig);
 	endwin();
+	config_free(cf);
 	return 0;
 }
