@@ -116,18 +116,32 @@ utf8_decode(const char *s, uint32_t *cp)
 	return (int)decode_strict((const unsigned char *)s, n, cp);
 }
 
-/* Invisible characters that could reorder or hide text: dropped. */
+/*
+ * Invisible characters that could reorder or hide text, or that
+ * terminals disagree on the width of: dropped.  Unicode's
+ * Default_Ignorable_Code_Point set (bidi controls, zero-width spaces and
+ * joiners, word joiners, soft hyphen, Hangul fillers, variation
+ * selectors, tags), plus interlinear annotation and the noncharacters
+ * U+FFFE and U+FFFF.  Combining marks are text and stay.
+ */
 static bool
 is_dropped(uint32_t cp)
 {
-	return cp == 0x061c || cp == 0x180e || cp == 0x200b || cp == 0x200c ||
-	       cp == 0x200d || cp == 0x200e || cp == 0x200f ||
+	if (cp < 0x00ad)
+		return false;
+	return cp == 0x00ad || cp == 0x034f || cp == 0x061c ||
+	       (cp >= 0x115f && cp <= 0x1160) ||
+	       (cp >= 0x17b4 && cp <= 0x17b5) ||
+	       (cp >= 0x180b && cp <= 0x180f) ||
+	       (cp >= 0x200b && cp <= 0x200f) ||
 	       (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x2064) ||
-	       (cp >= 0x2066 && cp <= 0x2069) ||
-	       (cp >= 0x206a && cp <= 0x206f) || cp == 0xfeff ||
-	       (cp >= 0xfff9 && cp <= 0xfffb) || cp == 0xfffe || cp == 0xffff ||
-	       (cp >= 0xe0000 && cp <= 0xe007f);
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 ||
+	       (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff ||
+	       cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
+	       cp == 0xfffe || cp == 0xffff ||
+	       (cp >= 0x1bca0 && cp <= 0x1bca3) ||
+	       (cp >= 0x1d173 && cp <= 0x1d17a) ||
+	       (cp >= 0xe0000 && cp <= 0xe0fff);
 }
 
 enum esc_state { S_NORMAL, S_ESC, S_CSI, S_NF, S_SS, S_STR, S_STR_ESC };

@@ -229,6 +229,48 @@ text_sanitize__zero_width__removed(void **state)
 	       "ab"); /* tag char */
 }
 
+/*
+ * Every Default_Ignorable_Code_Point (Unicode 15 DerivedCoreProperties)
+ * is dropped, at its ends and inside its ranges; combining marks, which
+ * are text, stay.
+ */
+static void
+text_sanitize__default_ignorables__removed_marks_kept(void **state)
+{
+	static const uint32_t ignorable[] = {
+		0x00ad, 0x034f, 0x061c, 0x115f, 0x1160, 0x17b4, 0x17b5,
+		0x180b, 0x180d, 0x180e, 0x180f, 0x200b, 0x200f, 0x202a,
+		0x202e, 0x2060, 0x2065, 0x206f, 0x3164, 0xfe00, 0xfe0f,
+		0xfeff, 0xffa0, 0xfff0, 0xfff8, 0x1bca0, 0x1bca3, 0x1d173,
+		0x1d17a, 0xe0000, 0xe0001, 0xe007f, 0xe0100, 0xe01ef, 0xe0fff,
+	};
+	static const uint32_t kept[] = {
+		0x00ac, 0x00ae, 0x0301, 0x0350, 0x1161, 0x180a, 0x2010,
+		0x2070, 0x3165, 0xfdff, 0xfe10, 0xffa1, 0x1d172, 0x1d17b,
+		0xe1000,
+	};
+	char in[16], want[16];
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < nitems(ignorable); i++) {
+		in[0] = 'a';
+		n = utf8_encode(ignorable[i], in + 1);
+		in[1 + n] = 'b';
+		in[2 + n] = '\0';
+		expect_san(in, strlen(in), "ab");
+	}
+	for (i = 0; i < nitems(kept); i++) {
+		in[0] = 'a';
+		n = utf8_encode(kept[i], in + 1);
+		in[1 + n] = 'b';
+		in[2 + n] = '\0';
+		memcpy(want, in, sizeof want);
+		expect_san(in, strlen(in), want);
+	}
+}
+
 static void
 text_sanitize__line_separators__become_newline(void **state)
 {
@@ -459,6 +501,7 @@ main(void)
 	        text_sanitize__surrogates_and_out_of_range__rejected),
 	    cmocka_unit_test(text_sanitize__bidi_controls__removed),
 	    cmocka_unit_test(text_sanitize__zero_width__removed),
+	    cmocka_unit_test(text_sanitize__default_ignorables__removed_marks_kept),
 	    cmocka_unit_test(text_sanitize__line_separators__become_newline),
 	    cmocka_unit_test(text_sanitize__huge_line__capped_with_ellipsis),
 	    cmocka_unit_test(text_sanitize__cap_boundary__ellipsis_only_beyond),
