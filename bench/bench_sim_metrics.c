@@ -15,6 +15,8 @@
 #include "sim/world.h"
 #include "util/util.h"
 
+#include "benchlib.h"
+
 static const char *akid = "AKIABENCHMETRICS0000";
 static const char *secret = "bench-metrics-secret-bench-metrics-0000";
 
@@ -155,11 +157,9 @@ collect(char *p, size_t sz, size_t n, void *u)
 static double
 over_http(struct sim_world *w, int port, double now, size_t *bytes)
 {
-	struct aws_credentials creds = { (char *)akid, (char *)secret, NULL,
-	    0, "bench" };
 	CURL *c = curl_easy_init();
 	struct buf body = { 0 };
-	char *tok = NULL, *json, *authz, *line, host[64], date[17], url[96];
+	char *tok = NULL, *json, host[64], url[96];
 	double t0 = ms_now();
 	long code = 0;
 
@@ -168,44 +168,14 @@ over_http(struct sim_world *w, int port, double now, size_t *bytes)
 	snprintf(url, sizeof url, "http://%s/", host);
 	do {
 		cJSON *in = request(w, now, tok);
-		struct sigv4_params p = { "us-east-1", "monitoring", time(NULL),
-		    1 };
-		struct sigv4_header h[4];
-		struct sigv4_request req;
-		struct curl_slist *l = NULL;
+		struct curl_slist *l;
 		const char *nt;
 
 		json = cJSON_PrintUnformatted(in);
 		cJSON_Delete(in);
-		sigv4_format_date(p.when, date);
-		h[0].name = "host";
-		h[0].value = host;
-		h[1].name = "x-amz-date";
-		h[1].value = date;
-		h[2].name = "content-type";
-		h[2].value = "application/x-amz-json-1.0";
-		h[3].name = "x-amz-target";
-		h[3].value = "GraniteServiceVersion20100801.GetMetricData";
-		memset(&req, 0, sizeof req);
-		req.method = "POST";
-		req.path = "/";
-		req.headers = h;
-		req.nheaders = 4;
-		req.body = json;
-		req.body_len = strlen(json);
-		authz = sigv4_authorization(&req, &creds, &p);
-		line = xasprintf("Authorization: %s", authz);
-		l = curl_slist_append(l, line);
-		free(line);
-		free(authz);
-		line = xasprintf("X-Amz-Date: %s", date);
-		l = curl_slist_append(l, line);
-		free(line);
-		l = curl_slist_append(l,
-		    "Content-Type: application/x-amz-json-1.0");
-		l = curl_slist_append(l, "X-Amz-Target: "
-		    "GraniteServiceVersion20100801.GetMetricData");
-		l = curl_slist_append(l, "Expect:");
+		l = bench_signed_headers(port,
+		    "GraniteServiceVersion20100801.GetMetricData", json,
+		    "monitoring", akid, secret);
 		buf_reset(&body);
 		curl_easy_setopt(c, CURLOPT_URL, url);
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, l);

@@ -18,6 +18,8 @@
 #include "aws/sigv4.h"
 #include "sim/server.h"
 
+#include "benchlib.h"
+
 #define NTHREADS 4
 #define SECONDS 3.0
 #define MAXLAT 200000
@@ -41,51 +43,6 @@ sink(char *p, size_t sz, size_t n, void *u)
 	return sz * n;
 }
 
-static struct curl_slist *
-signed_headers(int port, const char *target, const char *body,
-    const char *service)
-{
-	struct aws_credentials creds = { (char *)akid, (char *)secret, NULL,
-	    0, "bench" };
-	struct sigv4_params p = { "us-east-1", service, time(NULL), 1 };
-	struct sigv4_header h[4];
-	struct sigv4_request req;
-	struct curl_slist *l = NULL;
-	char host[64], date[17], *authz, *line;
-
-	snprintf(host, sizeof host, "127.0.0.1:%d", port);
-	sigv4_format_date(p.when, date);
-	h[0].name = "host";
-	h[0].value = host;
-	h[1].name = "x-amz-date";
-	h[1].value = date;
-	h[2].name = "content-type";
-	h[2].value = "application/x-amz-json-1.0";
-	h[3].name = "x-amz-target";
-	h[3].value = target;
-	memset(&req, 0, sizeof req);
-	req.method = "POST";
-	req.path = "/";
-	req.headers = h;
-	req.nheaders = 4;
-	req.body = body;
-	req.body_len = strlen(body);
-	authz = sigv4_authorization(&req, &creds, &p);
-	line = xasprintf("Authorization: %s", authz);
-	l = curl_slist_append(l, line);
-	free(line);
-	free(authz);
-	line = xasprintf("X-Amz-Date: %s", date);
-	l = curl_slist_append(l, line);
-	free(line);
-	l = curl_slist_append(l, "Content-Type: application/x-amz-json-1.0");
-	line = xasprintf("X-Amz-Target: %s", target);
-	l = curl_slist_append(l, line);
-	free(line);
-	l = curl_slist_append(l, "Expect:");
-	return l;
-}
-
 static void *
 run(void *arg)
 {
@@ -96,7 +53,8 @@ run(void *arg)
 	long code;
 
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/", w->port);
-	hdrs = signed_headers(w->port, w->target, w->body, "apprunner");
+	hdrs = bench_signed_headers(w->port, w->target, w->body, "apprunner",
+	    akid, secret);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, w->body);
