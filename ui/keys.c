@@ -65,6 +65,7 @@ static const struct key_binding key_defaults[] = {
     {'&', "server-filter", "logs",
      "Server-side filter pattern (FilterLogEvents)"},
     {'w', "wrap", "logs help", "Toggle line wrapping"},
+    {'J', "json", "logs", "JSON log lines: compact (level logger: msg k=v) / raw"},
     {'[', "window-prev", "service", "Shorter chart window"},
     {']', "window-next", "service", "Longer chart window"},
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "model/logfmt.h"
 #include "model/logstore.h"
 #include "poll/poller.h"
 #include "ui/format.h"
@@ -21,11 +22,27 @@ static struct {
 	char *search; /* local highlight */
 	bool follow;
 	bool wrap;
+	bool raw_json; /* JSON log lines as they are, not compacted */
 	int64_t top_ts; /* paused: the top line, found again by (ts, seq) */
 	uint64_t top_seq;
 	int page;     /* rows of text last drawn */
 	size_t below; /* lines after the last one shown */
-} lv = {-1, NULL, NULL, NULL, true, false, 0, 0, 20, 0};
+} lv = {-1, NULL, NULL, NULL, true, false, false, 0, 0, 20, 0};
+
+/*
+ * The text a line shows: a JSON log line compacted ("INFO logger: msg
+ * k=v", log_json_compact) unless raw JSON is asked for, else the
+ * message.  *tmp gets what the caller frees (NULL when nothing).
+ */
+static const char *
+shown_text(const struct log_line *l, char **tmp)
+{
+	*tmp = NULL;
+	if (!lv.raw_json && !l->cont && l->message[0] == '{' &&
+	    (*tmp = log_json_compact(l->message)) != NULL)
+		return *tmp;
+	return l->message;
+}
 
 static void
 retarget(struct ui *ui)
@@ -101,8 +118,8 @@ static int
 draw_line(struct ui *ui, const struct log_line *l, int y, int x, int maxrows,
           int skip, int srcw, int w)
 {
-	char clock[32];
-	const char *p = l->message;
+	char clock[32], *shown;
+	const char *p = shown_text(l, &shown);
 	int row = 0, mx = x + 13 + (srcw > 0 ? srcw + 1 : 0), mw = x + w - mx;
 	int used, r = 0;
 	size_t n;
@@ -123,6 +140,7 @@ draw_line(struct ui *ui, const struct log_line *l, int y, int x, int maxrows,
 			if (!lv.wrap) {
 				ui_put_highlight(ui, y + row, mx, mw, c, p,
 				                 lv.search);
+				free(shown);
 				return row + 1;
 			}
 		}
@@ -141,6 +159,7 @@ draw_line(struct ui *ui, const struct log_line *l, int y, int x, int maxrows,
 		if (*p == '\0')
 			break;
 	}
+	free(shown);
 	return row;
 }
 
@@ -170,9 +189,13 @@ logs_draw(struct ui *ui, int y, int x, int h, int w)
 		rows = 0;
 		top = count;
 		while (top > 0 && rows < avail) {
+			const char *t;
+			char *tmp;
+
 			top--;
-			rows +=
-			    line_rows(logstore_line(ui->ls, top)->message, mw);
+			t = shown_text(logstore_line(ui->ls, top), &tmp);
+			rows += line_rows(t, mw);
+			free(tmp);
 		}
 		skip = rows > avail ? rows - avail : 0;
 	} else {
@@ -207,8 +230,9 @@ logs_draw(struct ui *ui, int y, int x, int h, int w)
 	else
 		cx += ui_putf(ui, y, x + cx, w - cx, UC_WARN,
 		              "  paused (+%zu below)", lv.below);
-	cx += ui_putf(ui, y, x + cx, w - cx, UC_DIM, "  wrap %s  %s",
-	              lv.wrap ? "on" : "off", ui->utc ? "UTC" : "local");
+	cx += ui_putf(ui, y, x + cx, w - cx, UC_DIM, "  wrap %s  json %s  %s",
+	              lv.wrap ? "on" : "off", lv.raw_json ? "raw" : "compact",
+	              ui->utc ? "UTC" : "local");
 	if (st.error != NULL) {
 		snprintf(age, sizeof age, "stale: %s",
 		         st.error_short ? st.error_short : "error");
@@ -331,6 +355,8 @@ logs_key(struct ui *ui, int key, const char *a)
 		lv.follow = !lv.follow;
 	else if (strcmp(a, "wrap") == 0)
 		lv.wrap = !lv.wrap;
+	else if (strcmp(a, "json") == 0)
+		lv.raw_json = !lv.raw_json;
 	else if (strcmp(a, "up") == 0) {
 		lv.follow = false;
 		scroll_by(ui, -1);
