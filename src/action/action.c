@@ -1,6 +1,7 @@
 /* Preview, execute and track actions: the safety rules live here. */
 #include "action/action.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -542,9 +543,24 @@ preview_promote(struct action_engine *e, const struct action_request *req,
 	return 0;
 }
 
+static int preview_plan(struct action_engine *, const struct action_request *,
+    bool, struct action_plan **, char **);
+
 int
 action_preview(struct action_engine *e, const struct action_request *req,
     struct action_plan **out, char **cause)
+{
+	return preview_plan(e, req, false, out, cause);
+}
+
+/*
+ * action_preview; busy_ok: an operation in progress is not refused here
+ * (action_plan_reconcile: action_execute refuses it as a state change,
+ * and audits that).
+ */
+static int
+preview_plan(struct action_engine *e, const struct action_request *req,
+    bool busy_ok, struct action_plan **out, char **cause)
 {
 	struct action_plan *p;
 	char *ecr_repo = NULL;
@@ -580,13 +596,14 @@ action_preview(struct action_engine *e, const struct action_request *req,
 	free(ecr_repo);
 	if (rc != 0)
 		goto fail;
-	if (p->state.busy_op != NULL) {
+	if (p->state.busy_op != NULL && !busy_ok) {
 		refuse(cause, "%s in %s has an operation in progress (%s); "
 		    "wait until it ends", p->service_name, p->env,
 		    p->state.busy_op);
 		goto fail;
 	}
-	if (strcmp(p->state.status, "OPERATION_IN_PROGRESS") == 0) {
+	if (strcmp(p->state.status, "OPERATION_IN_PROGRESS") == 0 &&
+	    !busy_ok) {
 		refuse(cause, "%s in %s has an operation in progress (status "
 		    "OPERATION_IN_PROGRESS); wait until it ends",
 		    p->service_name, p->env);
@@ -626,6 +643,81 @@ action_preview(struct action_engine *e, const struct action_request *req,
 fail:
 	action_plan_free(p);
 	return -1;
+}
+
+/* Both NULL, or the same string. */
+static bool
+same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+struct action_plan *
+action_plan_reconcile(struct action_engine *e, const struct action_plan *file,
+    char **cause)
+{
+	struct action_request req;
+	struct action_plan *p;
+	const char *what = NULL;
+	size_t i;
+
+	for (i = 0; i < 32; i++)
+		if (!isxdigit((unsigned char)file->id[i]))
+			break;
+	if (i != 32 || file->id[32] != '\0') {
+		refuse(cause, "the plan file's id is not 32 hex digits");
+		return NULL;
+	}
+	memset(&req, 0, sizeof req);
+	req.kind = file->kind;
+	req.env = file->env;
+	req.service = file->role != NULL ? file->role : file->service_name;
+	if (file->kind == ACTION_SCALE) {
+		req.min_size = file->min_size;
+		req.max_size = file->max_size;
+		req.max_concurrency = file->max_concurrency;
+		req.has_min = req.has_max = req.has_conc = true;
+	}
+	if (file->kind == ACTION_ROLLBACK)
+		req.digest = file->target_digest;
+	if (file->kind == ACTION_PROMOTE)
+		req.from_env = file->from_env;
+	if (audit_has_plan(e->audit_path, file->id)) {
+		refuse(cause, "plan %s was already executed (see %s); preview "
+		    "again", file->id, e->audit_path);
+		return NULL;
+	}
+	if (preview_plan(e, &req, true, &p, cause) != 0)
+		return NULL;
+
+	if (p->env_index != file->env_index)
+		what = "environment";
+	else if (!same_str(p->service_name, file->service_name))
+		what = "service name";
+	else if (!same_str(p->service_arn, file->service_arn))
+		what = "service ARN";
+	else if (!same_str(p->target_image, file->target_image))
+		what = "image";
+	else if (!same_str(p->target_digest, file->target_digest))
+		what = "digest";
+	else if (!same_str(p->retag, file->retag))
+		what = "tag";
+	else if (file->kind == ACTION_SCALE &&
+	    (p->min_size != file->min_size || p->max_size != file->max_size ||
+	    p->max_concurrency != file->max_concurrency))
+		what = "sizes";
+	if (what != NULL) {
+		refuse(cause, "the plan file does not match what the config "
+		    "and the service give now (its %s differs); nothing was "
+		    "sent, preview again", what);
+		action_plan_free(p);
+		return NULL;
+	}
+	memcpy(p->id, file->id, sizeof p->id);
+	p->file_state_diff = state_diff(&file->state, &p->state);
+	return p;
 }
 
 /* ---- execute --------------------------------------------------------- */
@@ -1057,7 +1149,9 @@ action_execute(struct action_engine *e, struct action_plan *p,
 		exec_audit(&x, "outcome", "refused", out->message, NULL);
 		goto done;
 	}
-	diff = state_diff(&p->state, &x.fresh);
+	/* A plan file's recorded state counts as the preview's. */
+	diff = p->file_state_diff != NULL ? xstrdup(p->file_state_diff) :
+	    state_diff(&p->state, &x.fresh);
 	if (diff != NULL) {
 		exec_finish(&x, ACTION_REFUSED, "state changed since preview: "
 		    "%s; nothing was sent, preview again", diff);

@@ -134,6 +134,12 @@ struct action_plan {
 
 	struct action_state state;	/* as read by the preview */
 	bool used;			/* execute() was called once */
+	/*
+	 * action_plan_reconcile: how the state recorded in the plan file
+	 * differs from the state now (action_execute refuses and audits it),
+	 * or NULL.
+	 */
+	char *file_state_diff;
 };
 
 void action_plan_free(struct action_plan *p);	/* NULL is a no-op */
@@ -148,6 +154,23 @@ char *action_plan_describe(const struct action_plan *p);
 char *action_plan_to_json(const struct action_plan *p);	/* caller frees */
 struct action_plan *action_plan_from_json(const char *text, char **cause);
 
+struct action_engine;
+
+/*
+ * A plan read from a file is not trusted: anyone who can write the file
+ * could point a "dev" plan at prod's service, or at any image.  The
+ * request it stands for (kind, environment, service, values) is
+ * previewed again from the config and the service's state now, and the
+ * file must agree with that preview on everything the calls act on
+ * (environment, service name and ARN, image, digest, tag).  Returns the
+ * fresh plan, carrying the file's id (a plan runs at most once), with
+ * file_state_diff set when the state recorded in the file differs from
+ * the state now; or NULL and *cause.  Only the fresh plan is executed,
+ * shown and audited.
+ */
+struct action_plan *action_plan_reconcile(struct action_engine *e,
+    const struct action_plan *file, char **cause);
+
 /*
  * The single way the engine reaches AWS.  svc AWS_SVC_STS with
  * operation "GetCallerIdentity" returns {"Arn": ..., "Account": ...}.
@@ -156,8 +179,6 @@ struct action_plan *action_plan_from_json(const char *text, char **cause);
 typedef cJSON *(*action_call_fn)(void *arg, struct aws_client *client,
     enum aws_service_id svc, const char *operation, const cJSON *request,
     struct aws_error *err);
-
-struct action_engine;
 
 struct action_options {
 	action_call_fn call;		/* NULL = aws_call_json / aws_call_query */

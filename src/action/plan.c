@@ -109,6 +109,7 @@ action_plan_free(struct action_plan *p)
 	free(p->target_image);
 	free(p->retag);
 	free(p->from_env);
+	free(p->file_state_diff);
 	action_state_clear(&p->state);
 	free(p);
 }

@@ -48,8 +48,9 @@ static const char action_usage[] =
 "  --confirm TEXT        the confirmation text\n"
 "  --yes-i-typed ENV     confirm as if ENV had been typed\n"
 "  --preview-only FILE   write the plan to FILE (mode 0600) and stop\n"
-"  --execute-plan FILE   run a plan written by --preview-only; the state\n"
-"                        is read again and must not have changed\n"
+"  --execute-plan FILE   run a plan written by --preview-only: it is\n"
+"                        previewed again and must match; the state must\n"
+"                        not have changed\n"
 "  --no-wait             do not follow the operation to its end\n"
 "  --wait-timeout S      follow it at most S seconds (default 900)\n"
 "  --poll-interval MS    ListOperations interval while following (2000)\n"
@@ -489,7 +490,7 @@ cli_action_main(int argc, char **argv)
 	struct action_options opt = { 0 };
 	struct action_args a;
 	struct action_engine *e = NULL;
-	struct action_plan *p = NULL;
+	struct action_plan *p = NULL, *fresh;
 	struct config *cf = NULL;
 	char *cause = NULL, *text;
 	size_t i, len;
@@ -522,6 +523,17 @@ cli_action_main(int argc, char **argv)
 			    a.execute_plan, cause);
 			free(cause);
 			rc = EX_USAGE;
+			goto out;
+		}
+		/* Only what the config and the service say now runs. */
+		fresh = action_plan_reconcile(e, p, &cause);
+		action_plan_free(p);
+		p = fresh;
+		if (p == NULL) {
+			fprintf(stderr, "momentum-console: refused: %s\n",
+			    cause);
+			free(cause);
+			rc = EX_REFUSED;
 			goto out;
 		}
 		rc = action_run(e, &a, p);

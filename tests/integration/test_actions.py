@@ -478,6 +478,54 @@ class ReadOnlyProd(ActionTest):
                          ["PauseService"])
 
 
+    def test_edited_plan_file_cannot_reach_locked_prod(self):
+        """A plan file is not trusted: a prod pause previewed where prod
+        was writable, edited to say dev (and "yes"), must not pause prod
+        once prod is read_only, nor be audited as a dev action."""
+        plan = os.path.join(self.tmp, "plan.json")
+        writable = os.path.join(self.tmp, "writable.conf")
+        write_config(writable, self.sim.url)
+        ro_conf = self.conf
+        self.conf = writable
+        p = self.console("--env", "prod", "--preview-only", plan,
+                         "pause", "api")
+        self.conf = ro_conf
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(plan) as f:
+            pj = json.load(f)
+        pj.update(env="dev", env_index=0, production=False,
+                  confirm_word="yes", service_name="momentum-dev-api",
+                  warnings=[])
+        pj["calls"][0]["summary"] = "ServiceArn=<dev api>"
+        with open(plan, "w") as f:
+            json.dump(pj, f)
+        p = self.console("--execute-plan", plan, "--confirm", "yes",
+                         "--no-wait")
+        self.assert_refused(p, "the plan file does not match")
+        self.assertIn("service", p.stderr)
+        self.assertEqual(self.mutations(), [])
+        self.assertEqual(self.service("prod")["Status"], "RUNNING")
+        self.assertEqual([r for r in self.audit_records()
+                          if r.get("phase") == "intent"], [])
+
+    def test_edited_plan_file_image_from_elsewhere_refused(self):
+        plan = os.path.join(self.tmp, "plan.json")
+        p = self.console("--env", "staging", "--preview-only", plan,
+                         "rollback", "api")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(plan) as f:
+            pj = json.load(f)
+        self.assertIn("@sha256:", pj["target_image"])
+        pj["target_image"] = ("999999999999.dkr.ecr.us-east-1.amazonaws.com/"
+                              "evil/api@" + pj["target_image"].split("@")[1])
+        with open(plan, "w") as f:
+            json.dump(pj, f)
+        p = self.console("--execute-plan", plan, "--confirm", "yes",
+                         "--no-wait")
+        self.assert_refused(p, "its image differs")
+        self.assertEqual(self.mutations(), [])
+
+
 class TimeoutAfterApply(ActionTest):
     # Every App Runner answer takes 1.5 s; mutating calls give up at 0.5 s.
     faults = ("service=apprunner,latency=1500",)
