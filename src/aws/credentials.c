@@ -1,6 +1,7 @@
 /* The AWS credentials chain (SDK order), with a thread-safe refreshing cache. */
 #include "aws/credentials.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <curl/curl.h>
 
 #include "aws/endpoint.h"
 #include "aws/http.h"
@@ -343,6 +346,11 @@ process_run(const char *cmd, int timeout_ms, struct buf *out,
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, opipe[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, epipe[1], 2);
+	/*
+	 * Nothing else: other threads' sockets and files (libcurl does not
+	 * open them close-on-exec) stay with us.
+	 */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
 	sigemptyset(&dfl);
@@ -504,8 +512,8 @@ source_process(struct creds_ctx *c, const char *profile, const char *cmd,
 /* GET/PUT url with extra headers: 0 with status and body, or -1 with why. */
 static int
 http_simple(const char *method, const char *url, const char *const *headers,
-    size_t nheaders, long timeout_ms, long *status, struct buf *body,
-    char **why)
+    size_t nheaders, long timeout_ms, bool no_proxy, long *status,
+    struct buf *body, char **why)
 {
 	struct http_request req;
 	struct http_response resp;
@@ -522,6 +530,7 @@ http_simple(const char *method, const char *url, const char *const *headers,
 	req.connect_timeout_ms = timeout_ms;
 	req.timeout_ms = timeout_ms;
 	req.max_body = 64 * 1024;
+	req.no_proxy = no_proxy;
 	if (http_perform(&req, &resp, &err) != 0) {
 		*why = xstrdup(err.message != NULL ? err.message :
 		    "request failed");
@@ -535,40 +544,60 @@ http_simple(const char *method, const char *url, const char *const *headers,
 	return 0;
 }
 
+/*
+ * May credentials be fetched over plain HTTP from full (the
+ * AWS_CONTAINER_CREDENTIALS_FULL_URI)?  As botocore: a loopback address
+ * (127.0.0.0/8, ::1), the ECS and EKS agents (169.254.170.2,
+ * 169.254.170.23, fd00:ec2::23) or "localhost"; the URL is parsed the
+ * way libcurl will connect (so "http://127.0.0.1:80@evil/" or
+ * "http://127.evil.example/" are not loopback), and may carry no user
+ * part.  https:// is allowed to any host.
+ */
 static bool
-host_is_allowed_http(const char *host)
+container_url_allowed(const char *full)
 {
-	static const char *const ok[] = {
-		"localhost", "169.254.170.2", "169.254.170.23",
-		"[::1]", "[fd00:ec2::23]",
-	};
-	size_t i;
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *user = NULL, *h;
+	unsigned char a[16];
+	bool ok = false;
+	size_t n;
 
-	if (strncmp(host, "127.", 4) == 0)
-		return true;
-	for (i = 0; i < nitems(ok); i++)
-		if (strcasecmp(host, ok[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Host part of http(s)://host[:port]/..., brackets kept for IPv6. */
-static char *
-url_host(const char *url)
-{
-	const char *p = strstr(url, "://"), *end;
-
-	if (p == NULL)
-		return NULL;
-	p += 3;
-	if (*p == '[') {
-		end = strchr(p, ']');
-		return end == NULL ? NULL : xstrndup(p, (size_t)(end - p) + 1);
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, full, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		goto out;
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK)
+		goto out;
+	if (strcasecmp(scheme, "https") == 0) {
+		ok = true;
+		goto out;
 	}
-	end = p + strcspn(p, ":/?#");
-	if (memchr(p, '@', (size_t)(end - p)) != NULL)
-		return NULL;
-	return xstrndup(p, (size_t)(end - p));
+	if (strcasecmp(scheme, "http") != 0)
+		goto out;
+	h = host;
+	n = strlen(h);
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		h[n - 1] = '\0';
+		h++;
+		if (inet_pton(AF_INET6, h, a) == 1) {
+			static const unsigned char lo6[16] = { [15] = 1 };
+			static const unsigned char eks6[16] = { 0xfd, 0x00,
+			    0x0e, 0xc2, [15] = 0x23 };
+
+			ok = memcmp(a, lo6, 16) == 0 ||
+			    memcmp(a, eks6, 16) == 0;
+		}
+	} else if (inet_pton(AF_INET, h, a) == 1)
+		ok = a[0] == 127 || (a[0] == 169 && a[1] == 254 &&
+		    a[2] == 170 && (a[3] == 2 || a[3] == 23));
+	else
+		ok = strcasecmp(h, "localhost") == 0;
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(user);
+	curl_url_cleanup(u);
+	return ok;
 }
 
 static int
@@ -578,7 +607,7 @@ source_container(struct creds_ctx *c, struct aws_credentials *out,
 	const char *rel = env_nonempty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full = env_nonempty("AWS_CONTAINER_CREDENTIALS_FULL_URI");
 	const char *tokfile, *tok;
-	char *url, *host, *token = NULL, *hdr = NULL, *reason = NULL;
+	char *url, *token = NULL, *hdr = NULL, *reason = NULL;
 	const char *headers[1];
 	struct buf body = {0};
 	long status = 0;
@@ -593,18 +622,13 @@ source_container(struct creds_ctx *c, struct aws_credentials *out,
 		url = xasprintf("%s%s%s", CONTAINER_HOST, *rel == '/' ? "" :
 		    "/", rel);
 	else {
-		host = url_host(full);
-		if (host == NULL || !(strncmp(full, "https://", 8) == 0 ||
-		    (strncmp(full, "http://", 7) == 0 &&
-		    host_is_allowed_http(host)))) {
+		if (!container_url_allowed(full)) {
 			tried_add(c, "container", "AWS_CONTAINER_CREDENTIALS_"
 			    "FULL_URI must be https:// or http:// to a "
-			    "loopback or ECS/EKS agent address, not %.200s",
-			    full);
-			free(host);
+			    "loopback or ECS/EKS agent address, without a "
+			    "user part");
 			return 0;
 		}
-		free(host);
 		url = xstrdup(full);
 	}
 	if ((tokfile = env_nonempty("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"))
@@ -632,7 +656,7 @@ source_container(struct creds_ctx *c, struct aws_credentials *out,
 	if (token != NULL)
 		hdr = xasprintf("Authorization: %s", token);
 	headers[0] = hdr;
-	if (http_simple("GET", url, headers, hdr != NULL ? 1 : 0, 2000,
+	if (http_simple("GET", url, headers, hdr != NULL ? 1 : 0, 2000, true,
 	    &status, &body, &reason) != 0) {
 		tried_add(c, "container", "%s", reason);
 		free(reason);
@@ -679,7 +703,7 @@ source_imds(struct creds_ctx *c, struct aws_credentials *out, char **why)
 	/* IMDSv2: a session token first. */
 	url = xasprintf("%s/latest/api/token", base);
 	headers[0] = "X-aws-ec2-metadata-token-ttl-seconds: " IMDS_TOKEN_TTL;
-	if (http_simple("PUT", url, headers, 1, 1000, &status, &body,
+	if (http_simple("PUT", url, headers, 1, 1000, false, &status, &body,
 	    &reason) != 0) {
 		tried_add(c, "imds", "%s", reason);
 		goto out;
@@ -701,7 +725,7 @@ source_imds(struct creds_ctx *c, struct aws_credentials *out, char **why)
 
 	url = xasprintf("%s/latest/meta-data/iam/security-credentials/", base);
 	headers[0] = hdr;
-	if (http_simple("GET", url, headers, hdr != NULL ? 1 : 0, 1000,
+	if (http_simple("GET", url, headers, hdr != NULL ? 1 : 0, 1000, false,
 	    &status, &body, &reason) != 0) {
 		tried_add(c, "imds", "%s", reason);
 		goto out;
@@ -728,7 +752,7 @@ source_imds(struct creds_ctx *c, struct aws_credentials *out, char **why)
 	url = xasprintf("%s/latest/meta-data/iam/security-credentials/%s",
 	    base, role);
 	free(role);
-	if (http_simple("GET", url, headers, hdr != NULL ? 1 : 0, 1000,
+	if (http_simple("GET", url, headers, hdr != NULL ? 1 : 0, 1000, false,
 	    &status, &body, &reason) != 0) {
 		tried_add(c, "imds", "%s", reason);
 		goto out;

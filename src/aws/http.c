@@ -313,7 +313,12 @@ http_perform(const struct http_request *req, struct http_response *resp,
 	ca = getenv("AWS_CA_BUNDLE");
 	if (ca != NULL && *ca != '\0')
 		curl_easy_setopt(h, CURLOPT_CAINFO, ca);
-	/* Proxies: libcurl reads http(s)_proxy / no_proxy itself. */
+	/*
+	 * Proxies: libcurl reads http(s)_proxy / no_proxy itself, except
+	 * for credential endpoints (the handle is reused, so both ways are
+	 * set every time).
+	 */
+	curl_easy_setopt(h, CURLOPT_NOPROXY, req->no_proxy ? "*" : NULL);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);

@@ -2,6 +2,7 @@
 #ifndef MOMENTUM_AWS_HTTP_H
 #define MOMENTUM_AWS_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "aws/error.h"
@@ -17,6 +18,8 @@ struct http_request {
 	long connect_timeout_ms;	/* 0 = 3000 */
 	long timeout_ms;		/* 0 = 10000 */
 	size_t max_body;		/* 0 = 64 MiB; larger answers fail */
+	bool no_proxy;			/* never through a proxy (credential
+					   endpoints, as botocore) */
 };
 
 struct http_response {

@@ -705,6 +705,42 @@ creds_chain__container__full_uri_with_token(void **state)
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
 	    "http://user@127.0.0.1/creds", 1);
 	expect_fail(NULL, "must be https://", NULL);
+	/* Parsed as libcurl connects: none of these is loopback. */
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+	    "http://127.0.0.1:80@evil.example/creds", 1);
+	expect_fail(NULL, "must be https://", NULL);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+	    "http://localhost:1@evil.example/creds", 1);
+	expect_fail(NULL, "must be https://", NULL);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+	    "http://127.evil.example/creds", 1);
+	expect_fail(NULL, "must be https://", NULL);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+	    "http://169.254.170.3/creds", 1);
+	expect_fail(NULL, "must be https://", NULL);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://[::2]/creds", 1);
+	expect_fail(NULL, "must be https://", NULL);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "ftp://127.0.0.1/c", 1);
+	expect_fail(NULL, "must be https://", NULL);
+
+	/*
+	 * Never through a proxy (as botocore): with a proxy that answers
+	 * nothing, the credentials still come straight from the endpoint.
+	 */
+	unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+	setenv("http_proxy", "http://127.0.0.2:9", 1);
+	setenv("HTTP_PROXY", "http://127.0.0.2:9", 1);
+	setenv("ALL_PROXY", "http://127.0.0.2:9", 1);
+	setenv("NO_PROXY", "", 1);
+	setenv("no_proxy", "", 1);
+	stub_set_routes(&server, &route, 1);
+	expect_key(NULL, "ASIACTR", "ctrsecret", "ctrtoken", "container");
+	unsetenv("http_proxy");
+	unsetenv("HTTP_PROXY");
+	unsetenv("ALL_PROXY");
+	unsetenv("NO_PROXY");
+	unsetenv("no_proxy");
 	free(url);
 	free(json);
 }
