@@ -7,9 +7,11 @@
 #include <cjson/cJSON.h>
 
 #include "aws/client.h"
+#include "aws/retry.h"
 #include "aws/service.h"
 #include "aws/sts.h"
 #include "cli/cli.h"
+#include "util/sanitize.h"
 #include "util/util.h"
 
 #define AWS_CMD_EXIT_ERROR 1
@@ -173,10 +175,13 @@ aws_cmd_sts_json(const char *action, const char *xml)
 static void
 aws_cmd_print(const cJSON *j)
 {
-	char *s = cJSON_Print(j), *p;
+	char *raw = cJSON_Print(j), *s, *p;
 
-	if (s == NULL)
+	if (raw == NULL)
 		fatal("cJSON_Print failed");
+	/* Secrets (SecretAccessKey, SessionToken, authorizationToken, ...). */
+	s = debug_redact_body(raw, strlen(raw));
+	secret_free(raw);
 	for (p = s; *p != '\0'; p++) {
 		if (*p != '\t')
 			putchar(*p);
@@ -230,8 +235,15 @@ aws_cmd_call(struct aws_client *c, const struct aws_service *svc,
 	if (resp != NULL) {
 		aws_cmd_print(resp);
 		cJSON_Delete(resp);
-	} else
-		printf("%s\n", xml);
+	} else {
+		/* Other actions as XML: secrets redacted, text sanitized. */
+		char *red = debug_redact_body(xml, strlen(xml));
+		char *clean = text_sanitize(red, strlen(red));
+
+		printf("%s\n", clean);
+		free(clean);
+		secret_free(red);
+	}
 	secret_free(xml);
 	return 0;
 }

@@ -14,6 +14,7 @@ Fails (does not skip) under CI=true when moto or boto3 is missing.
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -200,6 +201,24 @@ class MotoTest(unittest.TestCase):
         self.assertEqual(out["Account"], ACCOUNT)
         self.assertEqual(out["Arn"], f"arn:aws:iam::{ACCOUNT}:user/admin")
         self.assertTrue(out["UserId"])
+
+    def test_secrets_in_answers__printed_redacted(self):
+        # STS actions printed as XML, and ECR's Docker password.
+        p = self.call(["sts", "GetFederationToken", '{"Name": "bob"}'],
+                      self.env(self.admin))
+        for field in ("SecretAccessKey", "SessionToken"):
+            values = re.findall(r"<%s>([^<]*)</%s>" % (field, field),
+                                p.stdout)
+            self.assertTrue(values, p.stdout)
+            self.assertEqual(set(values), {"[redacted]"}, p.stdout)
+        self.assertIn("<AccessKeyId>", p.stdout)
+        out = self.call_json(["ecr", "GetAuthorizationToken", "{}"],
+                             self.env(self.admin))
+        data = out["authorizationData"]
+        self.assertTrue(data)
+        for d in data:
+            self.assertEqual(d["authorizationToken"], "[redacted]")
+            self.assertTrue(d["proxyEndpoint"])
 
     # ---- wrong secret -------------------------------------------------
 
