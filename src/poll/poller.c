@@ -1,13 +1,17 @@
 /* Background pollers: one thread per (environment, source) plus one for logs. */
 #include "poll/poller.h"
 
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -810,52 +814,200 @@ fail:
 
 /* ---- cost -------------------------------------------------------------- */
 
+/*
+ * The cost cache lives in a directory only we can write: a planted
+ * symlink or file there must not make us truncate, or read, someone
+ * else's file.  Files are opened relative to the directory's fd with
+ * O_NOFOLLOW, temp files are O_EXCL with a random name and mode 0600.
+ */
+
+#define COST_CACHE_MAX	(1024 * 1024)
+
 static char *
-cost_cache_path(const struct poller *p, int env)
+cost_cache_name(const struct poller *p, int env)
 {
-	return xasprintf("%s/cost-%s.json", p->cache_dir,
-	    p->cf->envs[env].name);
+	return xasprintf("cost-%s.json", p->cf->envs[env].name);
 }
 
-static void
-mkdir_p(const char *dir)
+/* mkdir -p, each new directory 0700.  0, or -1 and *cause. */
+static int
+cache_mkdirs(const char *dir, char **cause)
 {
 	char *d = xstrdup(dir), *s;
+	int rc = 0;
 
-	for (s = d + 1; *s != '\0'; s++) {
-		if (*s == '/') {
-			*s = '\0';
-			mkdir(d, 0700);
-			*s = '/';
+	for (s = d + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char saved = *s;
+
+		*s = '\0';
+		if (*d != '\0' && mkdir(d, 0700) != 0 && errno != EEXIST) {
+			*cause = xasprintf("cannot create %s: %s", d,
+			    strerror(errno));
+			rc = -1;
+			break;
 		}
+		*s = saved;
+		if (saved == '\0')
+			break;
 	}
-	mkdir(d, 0700);
 	free(d);
+	return rc;
+}
+
+/*
+ * Open the cache directory (creating it 0700) if it is ours and not
+ * writable by group or others.  The fd, or -1 and *cause.
+ */
+static int
+cache_dir_open(const char *dir, bool create, char **cause)
+{
+	struct stat sb;
+	int fd;
+
+	if (create && cache_mkdirs(dir, cause) != 0)
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1) {
+		*cause = xasprintf("cannot open %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0) {
+		*cause = xasprintf("cannot stat %s: %s", dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (sb.st_uid != getuid()) {
+		*cause = xasprintf("%s belongs to uid %ld, not to us", dir,
+		    (long)sb.st_uid);
+		close(fd);
+		return -1;
+	}
+	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+		*cause = xasprintf("%s is writable by group or others (mode "
+		    "%03o)", dir, (unsigned)(sb.st_mode & 0777));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A temp name nobody can guess: ".cost-ENV.json.<16 hex>.tmp". */
+static char *
+cache_tmp_name(const char *name)
+{
+	static uint64_t counter;
+	unsigned char r[8];
+	uint64_t v = 0;
+	size_t i;
+
+	if (getrandom(r, sizeof r, 0) == (ssize_t)sizeof r) {
+		for (i = 0; i < sizeof r; i++)
+			v = v << 8 | r[i];
+	} else {
+		v = (uint64_t)mono_ms() * 0x9e3779b97f4a7c15ULL ^
+		    (uint64_t)getpid() << 32 ^
+		    __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+	}
+	return xasprintf(".%s.%016llx.tmp", name, (unsigned long long)v);
+}
+
+static int
+write_all(int fd, const char *s, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, s, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 static void
 cost_cache_write(const struct poller *p, int env, const struct cost_data *d,
     int64_t fetched)
 {
-	char *path, *tmp, *text;
-	FILE *f;
+	char *name, *tmp = NULL, *text, *cause = NULL;
+	int dfd, fd = -1, tries;
 	bool ok;
 
 	if (p->opt.no_cost_cache || p->cache_dir == NULL)
 		return;
-	mkdir_p(p->cache_dir);
-	path = cost_cache_path(p, env);
-	tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	text = cost_cache_encode(d, fetched);
-	if ((f = fopen(tmp, "w")) != NULL) {
-		ok = fputs(text, f) >= 0;
-		ok = fclose(f) == 0 && ok;
-		if (!ok || rename(tmp, path) != 0)
-			unlink(tmp);
+	/* Checked (and reported) at startup; again here, quietly. */
+	if ((dfd = cache_dir_open(p->cache_dir, true, &cause)) == -1) {
+		free(cause);
+		return;
 	}
-	free(text);
+	name = cost_cache_name(p, env);
+	for (tries = 0; tries < 8 && fd == -1; tries++) {
+		free(tmp);
+		tmp = cache_tmp_name(name);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd == -1 && errno != EEXIST)
+			break;
+	}
+	if (fd != -1) {
+		text = cost_cache_encode(d, fetched);
+		ok = write_all(fd, text, strlen(text)) == 0;
+		ok = close(fd) == 0 && ok;
+		if (!ok || renameat(dfd, tmp, dfd, name) != 0)
+			unlinkat(dfd, tmp, 0);
+		free(text);
+	}
+	close(dfd);
 	free(tmp);
-	free(path);
+	free(name);
+}
+
+/* The cache file's text, or NULL: not a symlink, ours, a regular file. */
+static char *
+cost_cache_read(const struct poller *p, int env)
+{
+	struct buf b = { 0 };
+	struct stat sb;
+	char chunk[8192], *name, *cause = NULL;
+	int dfd, fd;
+	ssize_t n;
+
+	if ((dfd = cache_dir_open(p->cache_dir, false, &cause)) == -1) {
+		free(cause);
+		return NULL;
+	}
+	name = cost_cache_name(p, env);
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	free(name);
+	close(dfd);
+	if (fd == -1)
+		return NULL;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_uid != getuid() || sb.st_size > COST_CACHE_MAX) {
+		close(fd);
+		return NULL;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		buf_append(&b, chunk, (size_t)n);
+		if (b.len > COST_CACHE_MAX)
+			n = -1;
+	}
+	close(fd);
+	if (n < 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
 }
 
 static void
@@ -866,19 +1018,14 @@ cost_cache_load(struct job *j)
 	const struct config_env *ce = &p->cf->envs[j->env];
 	struct cost_data *d;
 	struct snapshot *s;
-	char *path, *text, *cause = NULL;
+	char *text, *cause = NULL;
 	int64_t fetched;
 
 	es->cost_cache_read = true;
 	if (p->opt.no_cost_cache || p->cache_dir == NULL)
 		return;
-	path = cost_cache_path(p, j->env);
-	text = read_file(path, NULL, &cause);
-	free(path);
-	if (text == NULL) {
-		free(cause);
+	if ((text = cost_cache_read(p, j->env)) == NULL)
 		return;
-	}
 	d = cost_cache_decode(text, now_ms() / 1000, &fetched, &cause);
 	free(text);
 	if (d == NULL) {
@@ -1270,9 +1417,10 @@ default_cache_dir(void)
 {
 	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 
-	if (x != NULL && *x != '\0')
+	/* Relative paths are invalid (XDG base directory spec): ignore. */
+	if (x != NULL && *x == '/')
 		return xasprintf("%s/momentum", x);
-	if (home != NULL && *home != '\0')
+	if (home != NULL && *home == '/')
 		return xasprintf("%s/.cache/momentum", home);
 	return NULL;
 }
@@ -1292,7 +1440,9 @@ poller_new_opts(const struct config *cf, struct store *st,
 	struct aws_client_config acc;
 	const struct config_env *ce;
 	struct job *j;
+	char *why = NULL;
 	size_t i, k;
+	int fd = -1;
 
 	p = xcalloc(1, sizeof *p);
 	p->cf = cf;
@@ -1307,6 +1457,16 @@ poller_new_opts(const struct config *cf, struct store *st,
 	p->cache_dir = p->opt.cache_dir != NULL ? xstrdup(p->opt.cache_dir) :
 	    default_cache_dir();
 	p->opt.cache_dir = NULL;
+	if (!p->opt.no_cost_cache && p->cache_dir != NULL &&
+	    (fd = cache_dir_open(p->cache_dir, true, &why)) == -1) {
+		/* Said once, before the terminal is taken over. */
+		fprintf(stderr, "momentum-console: not caching Cost Explorer "
+		    "results: %s\n", why);
+		free(why);
+		free(p->cache_dir);
+		p->cache_dir = NULL;
+	} else if (fd != -1)
+		close(fd);
 	pthread_mutex_init(&p->lock, NULL);
 	cond_init_mono(&p->exited);
 	p->log_env = -1;

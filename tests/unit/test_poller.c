@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "aws/client.h"
+#include "aws/costexplorer.h"
 #include "config/config.h"
 #include "model/logstore.h"
 #include "model/model.h"
@@ -605,6 +607,258 @@ poller__log_flood__window_moves_forward(void **state)
 	config_free(cf);
 }
 
+/* ---- cost cache file safety -------------------------------------------- */
+
+static char *
+mktmpdir(void)
+{
+	char tmpl[] = "/tmp/test_poller_cache.XXXXXX";
+
+	assert_non_null(mkdtemp(tmpl));
+	return xstrdup(tmpl);
+}
+
+static void
+rm_rf(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * Run a poller with cache directory dir (NULL: the default) until every
+ * environment has cost data, then stop.  With err non-NULL, what the
+ * poller wrote on stderr is returned there (caller frees).  Returns the
+ * month to date shown for prod.
+ */
+static double
+run_cost(const char *dir, char **err)
+{
+	struct config *cf = load_config();
+	struct store *st = store_new((int)cf->nenvs);
+	struct logstore *ls = logstore_new(0);
+	struct poller_options opt = { .call = fake_call, .no_clients = true,
+	    .cache_dir = dir, .rate_scale = 0.01, .logs_per_sec = 4 };
+	struct poller *p;
+	struct snapshot *s;
+	char *cause = NULL, errpath[] = "/tmp/test_poller_err.XXXXXX";
+	int64_t deadline;
+	int errfd = -1, saved = -1, prod;
+	bool all;
+	size_t env;
+	double mtd;
+
+	if (err != NULL) {
+		fflush(stderr);
+		errfd = mkstemp(errpath);
+		assert_true(errfd >= 0);
+		saved = dup(2);
+		assert_true(dup2(errfd, 2) == 2);
+	}
+	p = poller_new_opts(cf, st, ls, &opt, &cause);
+	if (err != NULL) {
+		fflush(stderr);
+		assert_true(dup2(saved, 2) == 2);
+		close(saved);
+		close(errfd);
+		*err = read_file(errpath, NULL, &cause);
+		assert_non_null(*err);
+		unlink(errpath);
+	}
+	assert_non_null(p);
+	assert_int_equal(poller_start(p, &cause), 0);
+	deadline = mono_ms() + DEADLINE_MS;
+	do {
+		wait_wake(st, 50);
+		all = true;
+		for (env = 0; env < cf->nenvs; env++)
+			all &= have_data(st, (int)env, SRC_COST);
+	} while (!all && mono_ms() < deadline);
+	assert_true(all);
+	poller_stop(p);
+	prod = config_env_index(cf, "prod");
+	assert_true(prod >= 0);
+	s = store_acquire(st, prod, SRC_COST);
+	mtd = ((struct cost_data *)s->data)->mtd;
+	snapshot_unref(s);
+	poller_free(p);
+	logstore_free(ls);
+	store_free(st);
+	config_free(cf);
+	return mtd;
+}
+
+static void
+poller__cost_cache_planted_tmp_symlink__victim_kept_file_0600(void **state)
+{
+	static const char *envs[] = { "dev", "staging", "prod" };
+	char *dir = mktmpdir(), *victim, *link, *path, *text, *cause = NULL;
+	struct stat sb;
+	mode_t old = umask(022);
+	size_t i;
+
+	(void)state;
+	victim = xasprintf("%s/victim", dir);
+	write_text(victim, "precious\n");
+	path = xasprintf("%s/cache", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	free(path);
+	/* The old predictable temp names, pointing at the victim. */
+	for (i = 0; i < 3; i++) {
+		link = xasprintf("%s/cache/cost-%s.json.%ld.tmp", dir, envs[i],
+		    (long)getpid());
+		assert_int_equal(symlink(victim, link), 0);
+		free(link);
+	}
+	path = xasprintf("%s/cache", dir);
+	run_cost(path, NULL);
+	free(path);
+	umask(old);
+
+	text = read_file(victim, NULL, &cause);
+	assert_non_null(text);
+	assert_string_equal(text, "precious\n");
+	free(text);
+	for (i = 0; i < 3; i++) {
+		path = xasprintf("%s/cache/cost-%s.json", dir, envs[i]);
+		assert_int_equal(lstat(path, &sb), 0);
+		assert_true(S_ISREG(sb.st_mode));
+		assert_int_equal(sb.st_mode & 0777, 0600);
+		free(path);
+	}
+	free(victim);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+poller__cost_cache_dir_unsafe__not_written_said_once(void **state)
+{
+	char *dir = mktmpdir(), *path, *err = NULL;
+	struct stat sb;
+	size_t n;
+	char *s;
+
+	(void)state;
+	/* Group/other-writable: no cache, one line saying why. */
+	assert_int_equal(chmod(dir, 0777), 0);
+	run_cost(dir, &err);
+	path = xasprintf("%s/cost-prod.json", dir);
+	assert_int_equal(lstat(path, &sb), -1);
+	assert_non_null(strstr(err, "writable by group or others"));
+	for (n = 0, s = err; (s = strstr(s, "not caching")) != NULL; s++)
+		n++;
+	assert_int_equal(n, 1);
+	free(err);
+
+	/* Somebody else's directory (needs root to set up). */
+	assert_int_equal(chmod(dir, 0700), 0);
+	if (chown(dir, 65534, 65534) == 0) {
+		run_cost(dir, &err);
+		assert_int_equal(lstat(path, &sb), -1);
+		assert_non_null(strstr(err, "not to us"));
+		free(err);
+	} else
+		print_message("not root: the other-owner case is not run\n");
+	free(path);
+
+	/* A new directory tree is created 0700. */
+	path = xasprintf("%s/new/momentum", dir);
+	assert_int_equal(chown(dir, getuid(), getgid()), 0);
+	run_cost(path, NULL);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	free(path);
+	path = xasprintf("%s/new", dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	free(path);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+poller__cost_cache_symlinked_file__not_read(void **state)
+{
+	struct cost_data d = { .currency = (char *)"USD", .mtd = 999.0,
+	    .forecast = 999.0, .ndays = 1 };
+	char *dir = mktmpdir(), *target, *link, *text, *cause = NULL;
+
+	(void)state;
+	/* A fresh, valid cache behind a symlink: must not be believed. */
+	target = xasprintf("%s/elsewhere.json", dir);
+	text = cost_cache_encode(&d, now_ms());
+	write_text(target, text);
+	link = xasprintf("%s/cache", dir);
+	assert_int_equal(mkdir(link, 0700), 0);
+	free(link);
+	link = xasprintf("%s/cache/cost-prod.json", dir);
+	assert_int_equal(symlink(target, link), 0);
+	free(link);
+	link = xasprintf("%s/cache", dir);
+	assert_true(fabs(run_cost(link, NULL) - 14.0) < 1e-9);
+	free(link);
+	free(text);
+	text = read_file(target, NULL, &cause);
+	assert_non_null(strstr(text, "999"));
+	free(text);
+	free(target);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+poller__relative_xdg_cache_home__ignored(void **state)
+{
+	char *dir = mktmpdir(), *home, *path, *oldhome, *oldxdg, cwd[4096];
+	struct stat sb;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	oldhome = getenv("HOME") ? xstrdup(getenv("HOME")) : NULL;
+	oldxdg = getenv("XDG_CACHE_HOME") ? xstrdup(getenv("XDG_CACHE_HOME")) :
+	    NULL;
+	assert_int_equal(chdir(dir), 0);
+	home = xasprintf("%s/home", dir);
+	assert_int_equal(mkdir(home, 0700), 0);
+	setenv("HOME", home, 1);
+	setenv("XDG_CACHE_HOME", "relcache", 1);
+	run_cost(NULL, NULL);
+	assert_int_equal(chdir(cwd), 0);
+	if (oldhome != NULL)
+		setenv("HOME", oldhome, 1);
+	else
+		unsetenv("HOME");
+	if (oldxdg != NULL)
+		setenv("XDG_CACHE_HOME", oldxdg, 1);
+	else
+		unsetenv("XDG_CACHE_HOME");
+	free(oldhome);
+	free(oldxdg);
+
+	path = xasprintf("%s/relcache", dir);
+	assert_int_equal(lstat(path, &sb), -1);
+	free(path);
+	path = xasprintf("%s/.cache/momentum/cost-prod.json", home);
+	assert_int_equal(lstat(path, &sb), 0);
+	free(path);
+	free(home);
+	rm_rf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -614,6 +868,10 @@ main(void)
 		cmocka_unit_test(poller__filter_log_events__under_rate_limit),
 		cmocka_unit_test(poller_stop_timeout__stalled_call__reports_and_later_joins),
 		cmocka_unit_test(poller__log_flood__window_moves_forward),
+		cmocka_unit_test(poller__cost_cache_planted_tmp_symlink__victim_kept_file_0600),
+		cmocka_unit_test(poller__cost_cache_dir_unsafe__not_written_said_once),
+		cmocka_unit_test(poller__cost_cache_symlinked_file__not_read),
+		cmocka_unit_test(poller__relative_xdg_cache_home__ignored),
 	};
 	char *cmd;
 	int rc;
