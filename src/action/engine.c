@@ -12,6 +12,7 @@
 #include "aws/client.h"
 #include "aws/sts.h"
 #include "config/config.h"
+#include "util/sanitize.h"
 #include "util/util.h"
 
 struct action_engine *
@@ -155,6 +156,16 @@ engine_client(struct action_engine *e, int env, enum engine_use use,
 	return c;
 }
 
+/* s sanitized (XML entities can spell an ESC); takes s, NULL gives NULL. */
+static char *
+engine_clean(char *s)
+{
+	char *c = text_clean(s);
+
+	free(s);
+	return c;
+}
+
 /* GetCallerIdentity through the query protocol, as a small JSON object. */
 static cJSON *
 engine_caller_identity(struct aws_client *c, struct aws_error *err)
@@ -165,9 +176,9 @@ engine_caller_identity(struct aws_client *c, struct aws_error *err)
 	xml = aws_call_query(c, AWS_SVC_STS, "GetCallerIdentity", NULL, err);
 	if (xml == NULL)
 		return NULL;
-	arn = xml_find_text(xml, strlen(xml), "Arn");
-	account = xml_find_text(xml, strlen(xml), "Account");
-	user = xml_find_text(xml, strlen(xml), "UserId");
+	arn = engine_clean(xml_find_text(xml, strlen(xml), "Arn"));
+	account = engine_clean(xml_find_text(xml, strlen(xml), "Account"));
+	user = engine_clean(xml_find_text(xml, strlen(xml), "UserId"));
 	free(xml);
 	o = cJSON_CreateObject();
 	if (arn != NULL)

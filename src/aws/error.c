@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws/error.h"
+#include "util/sanitize.h"
 #include "util/util.h"
 
 #define ERROR_MAX_TEXT 1024
@@ -68,6 +69,7 @@ error_sanitize(const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	bool space = false;
+	char *out;
 
 	while (i < len && p[i] != '\0') {
 		if (b.len >= ERROR_MAX_TEXT) {
@@ -106,7 +108,10 @@ error_sanitize(const char *s, size_t len)
 		b.data[--b.len] = '\0';
 	if (b.data == NULL)
 		return xstrdup("");
-	return buf_steal(&b);
+	/* And what hides or reorders text: bidi, zero-width, bad UTF-8. */
+	out = text_sanitize(b.data, b.len);
+	buf_free(&b);
+	return out;
 }
 
 /*

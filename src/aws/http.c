@@ -9,6 +9,7 @@
 
 #include "aws/client.h"
 #include "aws/http.h"
+#include "util/sanitize.h"
 #include "util/util.h"
 
 #define HTTP_CONNECT_TIMEOUT_MS 3000
@@ -105,7 +106,10 @@ http_write_cb(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* Replace *slot with the header's value (trimmed). */
+/*
+ * Replace *slot with the header's value (trimmed, sanitized: request ids
+ * reach the screen and the audit log).
+ */
 static void
 http_header_value(char **slot, const char *v, size_t len)
 {
@@ -117,7 +121,7 @@ http_header_value(char **slot, const char *v, size_t len)
 	                   v[len - 1] == ' ' || v[len - 1] == '\t'))
 		len--;
 	free(*slot);
-	*slot = xstrndup(v, len);
+	*slot = text_sanitize_line(v, len);
 }
 
 static size_t

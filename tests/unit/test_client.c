@@ -1132,6 +1132,43 @@ http_perform__headers_and_size_limit__captured_or_refused(void **state)
 	server_stop(s);
 }
 
+/* Header values reach the screen and the audit log: no escape survives. */
+static void
+http_perform__hostile_request_id__sanitized(void **state)
+{
+	static const struct reply r[] = {
+	    {.status = 200,
+	     .headers = "x-amzn-RequestId: \x1b]0;pwned\x07rid\xe2\x80\xae"
+	                "-\xc2\x9b" "31m7\r\n",
+	     .body = "{}"},
+	};
+	struct server *s = server_start(r, 1);
+	struct http_request req;
+	struct http_response resp;
+	struct aws_error err = {0};
+	const unsigned char *p;
+	char *url;
+
+	(void)state;
+	url = xasprintf("http://127.0.0.1:%d/", s->port);
+	memset(&req, 0, sizeof req);
+	req.method = "POST";
+	req.url = url;
+	req.body = "{}";
+	req.body_len = 2;
+	assert_int_equal(http_perform(&req, &resp, &err), 0);
+	assert_non_null(resp.request_id);
+	assert_non_null(strstr(resp.request_id, "rid"));
+	for (p = (const unsigned char *)resp.request_id; *p != '\0'; p++) {
+		assert_true(*p >= 0x20 && *p != 0x7f);
+		assert_false(*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0);
+		assert_false(p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0xae);
+	}
+	http_response_free(&resp);
+	free(url);
+	server_stop(s);
+}
+
 struct worker {
 	struct aws_client *c;
 	int ok;
@@ -1263,6 +1300,7 @@ main(void)
 	    cmocka_unit_test(client_new__endpoints_region_and_bad_input),
 	    cmocka_unit_test(
 	        http_perform__headers_and_size_limit__captured_or_refused),
+	    cmocka_unit_test(http_perform__hostile_request_id__sanitized),
 	    cmocka_unit_test(
 	        call_json__shared_client_many_threads__all_succeed),
 	    cmocka_unit_test(

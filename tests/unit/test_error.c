@@ -100,6 +100,25 @@ from_response__control_characters__stripped(void **state)
 	aws_error_clear(&e);
 }
 
+/* Bidi overrides, zero-width characters and bad UTF-8 do not survive. */
+static void
+from_response__bidi_and_zero_width__dropped(void **state)
+{
+	static const char body[] = "{\"__type\":\"ValidationException\","
+	    "\"message\":\"name \xe2\x80\xae" "gnp.exe\xe2\x80\xac is "
+	    "ad\xe2\x80\x8bmin \xff\xfe bad\"}";
+	struct aws_error e = {0};
+
+	(void)state;
+	aws_error_from_response(&e, 400, body, sizeof body - 1, NULL, NULL);
+	assert_string_equal(e.code, "ValidationException");
+	assert_null(strstr(e.message, "\xe2\x80\xae"));
+	assert_null(strstr(e.message, "\xe2\x80\x8b"));
+	assert_null(strchr(e.message, '\xff'));
+	assert_non_null(strstr(e.message, "admin"));
+	aws_error_clear(&e);
+}
+
 static void
 from_response__sts_xml__code_message_request_id(void **state)
 {
@@ -304,6 +323,7 @@ main(void)
 	    cmocka_unit_test(
 	        from_response__json11_type_with_url_suffix__code_stripped),
 	    cmocka_unit_test(from_response__control_characters__stripped),
+	    cmocka_unit_test(from_response__bidi_and_zero_width__dropped),
 	    cmocka_unit_test(from_response__sts_xml__code_message_request_id),
 	    cmocka_unit_test(from_response__html_502__status_code_and_snippet),
 	    cmocka_unit_test(
