@@ -107,20 +107,20 @@ audit_render(const struct audit_record *r)
 	cJSON *o = cJSON_CreateObject();
 	char when[40], host[256];
 	const char *user;
+	struct passwd *pw;
 	char *line, *out;
 
 	audit_format_time((long long)now_ms(), when, sizeof when);
 	if (gethostname(host, sizeof host) != 0)
 		strcpy(host, "unknown");
 	host[sizeof host - 1] = '\0';
-	user = getenv("USER");
+	/* Who we are, not what $USER says (anyone can set that). */
+	pw = getpwuid(getuid());
+	user = pw != NULL ? pw->pw_name : NULL;
+	if (user == NULL || *user == '\0')
+		user = getenv("USER");
 	if (user == NULL || *user == '\0')
 		user = getenv("LOGNAME");
-	if (user == NULL || *user == '\0') {
-		struct passwd *pw = getpwuid(getuid());
-
-		user = pw != NULL ? pw->pw_name : NULL;
-	}
 
 	cJSON_AddStringToObject(o, "time", when);
 	audit_add_str(o, "user", user);
@@ -180,6 +180,7 @@ audit_write_fd(int fd, const char *path, const struct audit_record *r,
 static int
 audit_open(const char *path, int flags, char **cause)
 {
+	struct stat sb;
 	int fd;
 
 	if (path == NULL || *path == '\0') {
@@ -188,10 +189,39 @@ audit_open(const char *path, int flags, char **cause)
 	}
 	if (audit_mkdirs(path, cause) != 0)
 		return -1;
-	fd = open(path, flags | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd == -1)
+	/*
+	 * Never through a symlink (ELOOP), never block on a FIFO, and only
+	 * a regular file of ours: a planted link or file must not receive
+	 * our records.
+	 */
+	fd = open(path, flags | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK, 0600);
+	if (fd == -1) {
 		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0) {
+		*cause = xasprintf("cannot stat %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*cause = xasprintf("cannot use %s: not a regular file", path);
+		goto fail;
+	}
+	if (sb.st_uid != getuid()) {
+		*cause = xasprintf("cannot use %s: owned by uid %ld, not by us",
+		    path, (long)sb.st_uid);
+		goto fail;
+	}
+	if ((sb.st_mode & 077) != 0 && fchmod(fd, 0600) != 0) {
+		*cause = xasprintf("cannot chmod %s: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
 	return fd;
+fail:
+	close(fd);
+	return -1;
 }
 
 static int

@@ -41,7 +41,11 @@ char *audit_default_path(void);
  * Append r as one JSON line to path, creating the missing directories
  * (mode 0700) and the file (O_APPEND|O_CREAT, mode 0600), and fsync it
  * before returning.  Returns 0, or -1 and *cause (caller frees) when the
- * record is not safely on disk; callers refuse the action then.
+ * record is not safely on disk; callers refuse the action then.  The log
+ * is never opened through a symlink and must be a regular file owned by
+ * us (else -1); one readable or writable by group or others is made
+ * 0600.  The record's user is getuid()'s login name ($USER or $LOGNAME
+ * only when the password database has no entry).
  *
  *	if (audit_append(path, &rec, &cause) != 0)
  *		return refuse("cannot write the audit log: %s", cause);

@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,12 +78,13 @@ append__two_records__two_json_lines_with_fields(void **state)
 	const char *calls[] = { "apprunner PauseService ServiceArn=arn:x" };
 	const char *ids[] = { "req-1", "req-2" };
 	struct audit_record r = { 0 };
+	struct passwd *pw;
 	struct stat sb;
 	cJSON *o;
 	size_t len;
 
 	path = xasprintf("%s/a/b/momentum/audit.log", dir);
-	setenv("USER", "oncall", 1);
+	setenv("USER", "somebody-else", 1);
 	r.plan_id = "0123456789abcdef0123456789abcdef";
 	r.env = "prod";
 	r.service = "momentum-prod-api";
@@ -117,8 +120,11 @@ append__two_records__two_json_lines_with_fields(void **state)
 	assert_non_null(o);
 	assert_string_equal(cJSON_GetObjectItem(o, "phase")->valuestring,
 	    "intent");
+	/* Who we are, not what $USER claims. */
+	pw = getpwuid(getuid());
+	assert_non_null(pw);
 	assert_string_equal(cJSON_GetObjectItem(o, "user")->valuestring,
-	    "oncall");
+	    pw->pw_name);
 	assert_string_equal(cJSON_GetObjectItem(o, "env")->valuestring, "prod");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "operation_id")));
 	assert_true(cJSON_IsString(cJSON_GetObjectItem(o, "host")));
@@ -267,6 +273,115 @@ claim__same_plan_from_many_processes__exactly_one_written(void **state)
 	free(dir);
 }
 
+static void
+append__symlinked_log__refused_target_untouched(void **state)
+{
+	char *dir = tmpdir_new(), *path, *target, *text, *cause = NULL;
+	struct audit_record r = { .phase = "intent", .env = "prod" };
+	FILE *f;
+
+	target = xasprintf("%s/target", dir);
+	f = fopen(target, "w");
+	assert_non_null(f);
+	fputs("precious\n", f);
+	assert_int_equal(fclose(f), 0);
+	path = xasprintf("%s/audit.log", dir);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(audit_append(path, &r, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(audit_claim(path, &r, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	text = read_file(target, NULL, &cause);
+	assert_string_equal(text, "precious\n");
+	free(text);
+	free(target);
+	free(path);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+append__existing_0644_log__made_0600(void **state)
+{
+	char *dir = tmpdir_new(), *path, *cause = NULL;
+	struct audit_record r = { .phase = "intent", .env = "prod" };
+	struct stat sb;
+	int fd;
+
+	path = xasprintf("%s/audit.log", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(fchmod(fd, 0644), 0);
+	close(fd);
+	assert_int_equal(audit_append(path, &r, &cause), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_true(sb.st_size > 0);
+	free(path);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+append__fifo__refused_without_blocking(void **state)
+{
+	char *dir = tmpdir_new(), *path, *cause = NULL;
+	struct audit_record r = { .phase = "intent", .env = "prod" };
+	char buf[64];
+	int rd;
+
+	/* A FIFO: neither blocks nor receives the record. */
+	path = xasprintf("%s/audit.log", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	rd = open(path, O_RDONLY | O_NONBLOCK);	/* with a reader */
+	assert_true(rd >= 0);
+	assert_int_equal(audit_append(path, &r, &cause), -1);
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+	cause = NULL;
+	assert_true(read(rd, buf, sizeof buf) <= 0);
+	close(rd);
+	assert_int_equal(audit_append(path, &r, &cause), -1);	/* without */
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	free(path);
+	rm_rf(dir);
+	free(dir);
+}
+
+static void
+append__log_owned_by_another_user__refused(void **state)
+{
+	char *dir = tmpdir_new(), *path, *cause = NULL;
+	struct audit_record r = { .phase = "intent", .env = "prod" };
+	struct stat sb;
+	int fd;
+
+	/* Somebody else's file (root can set that up; others cannot). */
+	path = xasprintf("%s/audit.log", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	if (chown(path, 65534, 65534) == 0) {
+		assert_int_equal(audit_append(path, &r, &cause), -1);
+		assert_non_null(strstr(cause, "not by us"));
+		free(cause);
+		cause = NULL;
+		assert_int_equal(audit_claim(path, &r, &cause), -1);
+		free(cause);
+		assert_int_equal(stat(path, &sb), 0);
+		assert_int_equal(sb.st_size, 0);
+	} else
+		print_message("not root: the other-owner case is not run\n");
+	free(path);
+	rm_rf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -278,6 +393,10 @@ main(void)
 		cmocka_unit_test(append__field_with_newline__stays_one_line),
 		cmocka_unit_test(recent__mixed_services__newest_of_one_service),
 		cmocka_unit_test(claim__same_plan_from_many_processes__exactly_one_written),
+		cmocka_unit_test(append__symlinked_log__refused_target_untouched),
+		cmocka_unit_test(append__existing_0644_log__made_0600),
+		cmocka_unit_test(append__fifo__refused_without_blocking),
+		cmocka_unit_test(append__log_owned_by_another_user__refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
