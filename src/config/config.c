@@ -13,6 +13,7 @@
 
 #include <ini.h>
 
+#include "util/sanitize.h"
 #include "util/util.h"
 
 #ifndef MOMENTUM_SYSCONFDIR
@@ -45,12 +46,17 @@ static void
 warn_at(struct parse_state *ps, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Takes w.  Warnings quote values from the file, and are printed to
+ * stderr and in the help view: sanitized here, once.
+ */
 static void
 add_warning(struct config *cf, char *w)
 {
 	cf->warnings = xreallocarray(cf->warnings, cf->nwarnings + 1,
 	    sizeof *cf->warnings);
-	cf->warnings[cf->nwarnings++] = w;
+	cf->warnings[cf->nwarnings++] = text_clean(w);
+	free(w);
 }
 
 static void

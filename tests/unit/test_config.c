@@ -193,6 +193,34 @@ config_parse__no_environments__error(void **state)
 	free(cause);
 }
 
+/* Warnings quote the file's values; an escape sequence there is not kept. */
+static void
+config_parse__hostile_values__warnings_sanitized(void **state)
+{
+	struct config *cf = NULL;
+	char *cause = NULL;
+	const unsigned char *p;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(config_parse_string("[env dev]\nregion = us-east-1\n"
+	    "role_arn = \x1b]0;pwned\x07\n"
+	    "bogus\x1b[2J = 1\n"
+	    "[service dev api]\nname = \xe2\x80\xae" "x\x1b[31m\n",
+	    "hostile.conf", &cf, &cause), 0);
+	assert_true(cf->nwarnings >= 2);
+	for (i = 0; i < cf->nwarnings; i++) {
+		for (p = (const unsigned char *)cf->warnings[i]; *p != '\0';
+		    p++) {
+			assert_true(*p >= 0x20 && *p != 0x7f);
+			assert_false(p[0] == 0xe2 && p[1] == 0x80 &&
+			    p[2] == 0xae);
+		}
+		assert_non_null(strstr(cf->warnings[i], "hostile.conf:"));
+	}
+	config_free(cf);
+}
+
 static void
 config_parse__long_line__warned_and_ignored(void **state)
 {
@@ -392,6 +420,7 @@ main(void)
 		cmocka_unit_test(config_default__parses__seed_deployment),
 		cmocka_unit_test(config_parse__bad_lines__warn_with_file_line_and_keep_rest),
 		cmocka_unit_test(config_parse__no_environments__error),
+		cmocka_unit_test(config_parse__hostile_values__warnings_sanitized),
 		cmocka_unit_test(config_parse__long_line__warned_and_ignored),
 		cmocka_unit_test(config_parse__service_defaults__name_and_auto_logs),
 		cmocka_unit_test(config_load__search_order__first_found_wins),
