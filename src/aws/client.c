@@ -846,6 +846,21 @@ aws_call_query(struct aws_client *c, enum aws_service_id svc,
 		return NULL;
 	}
 
+	/*
+	 * Action and Version are ours: a second Action= would make what the
+	 * server runs depend on how it reads duplicates, past the read-only
+	 * check of action.
+	 */
+	for (i = 0; params != NULL && params[i] != NULL && params[i + 1] != NULL;
+	     i += 2) {
+		if (strcasecmp(params[i], "Action") == 0 ||
+		    strcasecmp(params[i], "Version") == 0) {
+			aws_error_set(err, AWS_ERR_CONFIG, "InvalidParameter", 0,
+			              "%s: the parameter %s is set by the "
+			              "client", s->name, params[i]);
+			return NULL;
+		}
+	}
 	buf_printf(&body, "Action=%s&Version=%s", action, s->api_version);
 	for (i = 0;
 	     params != NULL && params[i] != NULL && params[i + 1] != NULL;

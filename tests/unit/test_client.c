@@ -926,6 +926,26 @@ call_query__sts__form_body_and_xml(void **state)
 	assert_int_equal(err.kind, AWS_ERR_CONFIG);
 	assert_null(aws_call_json(c, AWS_SVC_LOGS, "Bad\r\nOp", NULL, &err));
 	assert_int_equal(err.kind, AWS_ERR_CONFIG);
+
+	/* A second Action (or Version) is refused before anything is sent. */
+	{
+		static const char *const dup[] = { "action",
+		    "GetFederationToken", NULL };
+		static const char *const ver[] = { "Version", "2099-01-01",
+		    NULL };
+
+		aws_error_clear(&err);
+		assert_null(aws_call_query(c, AWS_SVC_STS, "GetCallerIdentity",
+		    dup, &err));
+		assert_string_equal(err.code, "InvalidParameter");
+		aws_error_clear(&err);
+		assert_null(aws_call_query(c, AWS_SVC_STS, "GetCallerIdentity",
+		    ver, &err));
+		assert_string_equal(err.code, "InvalidParameter");
+		pthread_mutex_lock(&s->lock);
+		assert_int_equal(s->nseen, 2);
+		pthread_mutex_unlock(&s->lock);
+	}
 	aws_error_clear(&err);
 	aws_client_free(c);
 	server_stop(s);
