@@ -1,5 +1,9 @@
 /* momentum-console entry point: dispatch to a subcommand or the console. */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aws/client.h"
@@ -8,7 +12,14 @@
 int
 main(int argc, char **argv)
 {
+	struct rlimit rl = { 0, 0 };
 	int rc;
+
+	/* No core dumps: they would hold credentials (auth headers, ~/.aws). */
+	setrlimit(RLIMIT_CORE, &rl);
+	/* Non-dumpable hides /proc/PID/smaps: benchmarks set the variable. */
+	if (getenv("MOMENTUM_ALLOW_CORE") == NULL)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	/* Before any thread exists (DESIGN: curl_global_init once). */
 	http_global_init();
