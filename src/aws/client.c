@@ -291,6 +291,16 @@ client_debug_response(const struct http_response *r)
 
 /* ---- client life cycle ---------------------------------------------- */
 
+/* $name is 1, true or yes. */
+static bool
+env_true(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && (strcmp(v, "1") == 0 ||
+	    strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);
+}
+
 /* Split an endpoint URL for signing.  -1 with *cause on a bad URL. */
 static int
 client_endpoint_parse(struct client_endpoint *ep, const char *url, char **cause)
@@ -311,6 +321,18 @@ client_endpoint_parse(struct client_endpoint *ep, const char *url, char **cause)
 	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
 		*cause =
 		    xasprintf("endpoint URL must be http or https: %s", url);
+		goto out;
+	}
+	/*
+	 * TLS is always on, so plain HTTP is only for this machine (the
+	 * simulator, moto, a local proxy) unless asked for: signed requests
+	 * and session tokens would otherwise cross the network unencrypted.
+	 */
+	if (strcmp(scheme, "http") == 0 && !aws_host_is_loopback(host) &&
+	    !env_true("MOMENTUM_ALLOW_HTTP")) {
+		*cause = xasprintf("endpoint %s is plain HTTP to another "
+		    "machine; use https://, or set MOMENTUM_ALLOW_HTTP=1 to "
+		    "send requests (and session tokens) unencrypted", url);
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)

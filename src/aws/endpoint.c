@@ -1,7 +1,9 @@
 /* Endpoint resolution: our override, AWS_ENDPOINT_URL*, profile, default. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "aws/endpoint.h"
 #include "aws/profile.h"
@@ -103,4 +105,27 @@ aws_endpoint_resolve(const struct aws_service *svc, const char *region,
 		return NULL;
 	return xasprintf("https://%s.%s.amazonaws.com", svc->endpoint_prefix,
 	                 region);
+}
+
+bool
+aws_host_is_loopback(const char *host)
+{
+	unsigned char a[16];
+	char v6[64];
+	size_t n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (n >= 2 && n < sizeof v6 + 2 && host[0] == '[' &&
+	    host[n - 1] == ']') {
+		static const unsigned char lo6[16] = { [15] = 1 };
+
+		memcpy(v6, host + 1, n - 2);
+		v6[n - 2] = '\0';
+		return inet_pton(AF_INET6, v6, a) == 1 &&
+		    memcmp(a, lo6, 16) == 0;
+	}
+	return false;
 }

@@ -2,6 +2,8 @@
 #ifndef MOMENTUM_AWS_ENDPOINT_H
 #define MOMENTUM_AWS_ENDPOINT_H
 
+#include <stdbool.h>
+
 #include "aws/service.h"
 
 struct aws_profile;
@@ -16,5 +18,11 @@ struct aws_profile;
  */
 char *aws_endpoint_resolve(const struct aws_service *svc, const char *region,
     const struct aws_profile *profile, const char *override);
+
+/*
+ * Is host (as libcurl's URL parser gives it: IPv6 in brackets) this
+ * machine: 127.0.0.0/8, ::1 or "localhost"?
+ */
+bool aws_host_is_loopback(const char *host);
 
 #endif

@@ -494,6 +494,13 @@ class ProxyTest(unittest.TestCase):
                 "AWS_ENDPOINT_URL_ECR": "http://ecr.momentum-test.invalid",
                 "http_proxy":
                     f"http://127.0.0.1:{httpd.server_address[1]}"})
+            # Plain HTTP to another machine only when asked for.
+            p = tl.run_console(["aws", "ecr", "DescribeRepositories"], env)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("plain HTTP to another machine", p.stderr)
+            self.assertIn("MOMENTUM_ALLOW_HTTP=1", p.stderr)
+            self.assertEqual(seen, [])
+            env["MOMENTUM_ALLOW_HTTP"] = "1"
             p = tl.run_console(["aws", "ecr", "DescribeRepositories"], env)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual(json.loads(p.stdout), {"repositories": []})

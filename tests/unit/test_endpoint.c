@@ -238,10 +238,29 @@ resolve__profile_without_services__endpoint_url(void **state)
 	aws_profile_free(p);
 }
 
+/* Plain HTTP is allowed without asking only to these. */
+static void
+host_is_loopback__addresses_and_names(void **state)
+{
+	static const char *const yes[] = { "127.0.0.1", "127.1.2.3",
+	    "localhost", "LOCALHOST", "[::1]", "[0:0:0:0:0:0:0:1]" };
+	static const char *const no[] = { "128.0.0.1", "127.evil.example",
+	    "localhost.evil.example", "[::2]", "::1", "10.0.0.1",
+	    "169.254.170.2", "", "[", "[]" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		assert_true(aws_host_is_loopback(yes[i]));
+	for (i = 0; i < sizeof no / sizeof no[0]; i++)
+		assert_false(aws_host_is_loopback(no[i]));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(host_is_loopback__addresses_and_names),
 	    cmocka_unit_test(resolve__nothing_configured__aws_defaults),
 	    cmocka_unit_test(resolve__each_level__first_match_wins),
 	    cmocka_unit_test(resolve__env_ids__one_per_service),
