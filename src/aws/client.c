@@ -434,6 +434,9 @@ aws_client_new(const struct aws_client_config *cfg, char **cause)
 	opt.role_arn = cfg->role_arn;
 	opt.external_id = cfg->external_id;
 	opt.region = c->region;
+	/* The environment's endpoint override covers the role's STS too. */
+	if (cfg->endpoint_url != NULL && *cfg->endpoint_url != '\0')
+		opt.sts_endpoint = c->ep[AWS_SVC_STS].configured;
 	c->creds = aws_creds_provider_new(&opt);
 	if (c->creds == NULL) {
 		*cause = xstrdup("cannot set up the credentials chain");

@@ -1152,6 +1152,51 @@ http_perform__headers_and_size_limit__captured_or_refused(void **state)
 	server_stop(s);
 }
 
+/*
+ * The environment's endpoint override also carries the role's AssumeRole
+ * (a simulator config with role_arn never reaches the real STS).
+ */
+static void
+client_new__role_with_endpoint_override__assume_role_sent_there(void **state)
+{
+	static const struct reply r[] = {
+	    {.status = 200,
+	     .body = "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+	             "<AccessKeyId>ASIAROLE</AccessKeyId>"
+	             "<SecretAccessKey>rolesecret</SecretAccessKey>"
+	             "<SessionToken>roletoken</SessionToken>"
+	             "<Expiration>2099-01-01T00:00:00Z</Expiration>"
+	             "</Credentials></AssumeRoleResult></AssumeRoleResponse>"},
+	    {.status = 200, .body = "{\"logGroups\": []}"},
+	};
+	struct server *s = server_start(r, 2);
+	struct aws_client_config cfg;
+	struct aws_client *c;
+	struct aws_error err = {0};
+	char *url, *cause = NULL, *auth;
+	cJSON *resp;
+
+	(void)state;
+	url = xasprintf("http://127.0.0.1:%d", s->port);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.name = "test";
+	cfg.region = "us-west-2";
+	cfg.endpoint_url = url;
+	cfg.role_arn = "arn:aws:iam::123456789012:role/momentum-console";
+	c = aws_client_new(&cfg, &cause);
+	assert_non_null(c);
+	resp = aws_call_json(c, AWS_SVC_LOGS, "DescribeLogGroups", NULL, &err);
+	assert_non_null(resp);
+	cJSON_Delete(resp);
+	assert_non_null(strstr(seen_at(s, 0)->body, "Action=AssumeRole"));
+	auth = seen_header(seen_at(s, 1), "Authorization");
+	assert_non_null(strstr(auth, "Credential=ASIAROLE/"));
+	free(auth);
+	aws_client_free(c);
+	free(url);
+	server_stop(s);
+}
+
 /* Header values reach the screen and the audit log: no escape survives. */
 static void
 http_perform__hostile_request_id__sanitized(void **state)
@@ -1321,6 +1366,8 @@ main(void)
 	    cmocka_unit_test(
 	        http_perform__headers_and_size_limit__captured_or_refused),
 	    cmocka_unit_test(http_perform__hostile_request_id__sanitized),
+	    cmocka_unit_test(
+	        client_new__role_with_endpoint_override__assume_role_sent_there),
 	    cmocka_unit_test(
 	        call_json__shared_client_many_threads__all_succeed),
 	    cmocka_unit_test(
