@@ -668,10 +668,18 @@ creds_json(const char *ak, const char *secret, const char *token)
 static void
 creds_chain__container__full_uri_with_token(void **state)
 {
+	static const char *const refused[] = {
+		"http://example.com/creds", "http://user@127.0.0.1/creds",
+		"http://127.0.0.1:80@evil.example/creds",
+		"http://localhost:1@evil.example/creds",
+		"http://127.evil.example/creds", "http://169.254.170.3/creds",
+		"http://[::2]/creds", "ftp://127.0.0.1/c",
+	};
 	struct stub_route route = { "GET", "/v2/credentials/abc", 200,
 	    "Content-Type: application/json\r\n", NULL };
 	struct stub_request r;
 	char *json, *url, *tokfile;
+	size_t i;
 
 	(void)state;
 	json = creds_json("ASIACTR", "ctrsecret", "ctrtoken");
@@ -698,30 +706,15 @@ creds_chain__container__full_uri_with_token(void **state)
 	stub_set_routes(&server, NULL, 0);
 	expect_fail(NULL, "container: ", "answered HTTP 404");
 
-	/* Plain http to anything but loopback/ECS is refused, unasked. */
-	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-	    "http://example.com/creds", 1);
-	expect_fail(NULL, "must be https:// or http:// to a loopback", NULL);
-	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-	    "http://user@127.0.0.1/creds", 1);
-	expect_fail(NULL, "must be https://", NULL);
-	/* Parsed as libcurl connects: none of these is loopback. */
-	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-	    "http://127.0.0.1:80@evil.example/creds", 1);
-	expect_fail(NULL, "must be https://", NULL);
-	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-	    "http://localhost:1@evil.example/creds", 1);
-	expect_fail(NULL, "must be https://", NULL);
-	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-	    "http://127.evil.example/creds", 1);
-	expect_fail(NULL, "must be https://", NULL);
-	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
-	    "http://169.254.170.3/creds", 1);
-	expect_fail(NULL, "must be https://", NULL);
-	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://[::2]/creds", 1);
-	expect_fail(NULL, "must be https://", NULL);
-	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "ftp://127.0.0.1/c", 1);
-	expect_fail(NULL, "must be https://", NULL);
+	/*
+	 * Plain http to anything but loopback/ECS is refused, unasked; the
+	 * URL is parsed as libcurl connects, so none of these is loopback.
+	 */
+	for (i = 0; i < nitems(refused); i++) {
+		setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", refused[i], 1);
+		expect_fail(NULL, "must be https:// or http:// to a loopback",
+		    NULL);
+	}
 
 	/*
 	 * Never through a proxy (as botocore): with a proxy that answers
