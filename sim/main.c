@@ -206,18 +206,26 @@ main(int argc, char **argv)
 		    true);
 	}
 
-	w = sim_world_new(seed, speed, (double)now_ms() / 1000.0);
-	for (i = 0; i < nfaults; i++)
-		if (sim_faults_parse(w, faults[i], &cause) != 0)
-			die("%s", cause);
+	/* The scenario first: a bad one is refused before the world is made. */
 	if ((sc = sim_scenario_load(scenario, &cause)) == NULL) {
 		/* calm has no events: run without its file if it is missing. */
 		if (!scenario_given)
 			sc = sim_scenario_parse("", "calm", &cause);
-		if (sc == NULL)
+		if (sc == NULL) {
+			sim_auth_free(auth);
 			die("%s", cause);
+		}
 		free(cause);
 		cause = NULL;
+	}
+	w = sim_world_new(seed, speed, (double)now_ms() / 1000.0);
+	for (i = 0; i < nfaults; i++) {
+		if (sim_faults_parse(w, faults[i], &cause) != 0) {
+			sim_world_free(w);
+			sim_scenario_free(sc);
+			sim_auth_free(auth);
+			die("%s", cause);
+		}
 	}
 	if (logpath != NULL && (log = sim_reqlog_open(logpath, &cause)) == NULL)
 		die("%s", cause);
