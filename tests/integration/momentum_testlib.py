@@ -57,6 +57,8 @@ def console_bin():
     path = os.environ.get("MOMENTUM_CONSOLE_BIN")
     if not path:
         path = os.path.join(source_dir(), "build", "momentum-console")
+    if not os.path.exists(path):
+        raise AssertionError("momentum-console binary not found: " + path)
     return path
 
 

@@ -16,6 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import momentum_testlib as tl  # noqa: E402
 import simlib  # noqa: E402
 
 simlib.need_boto3()
@@ -25,16 +26,6 @@ MUTATING = {"UpdateService", "CreateAutoScalingConfiguration", "PauseService",
             "DeleteService", "CreateService"}
 ENVS = ("dev", "staging", "prod")
 ROLES = ("frontend", "api", "worker")
-
-
-def console_bin():
-    b = os.environ.get("MOMENTUM_CONSOLE_BIN")
-    if not b:
-        here = os.path.dirname(os.path.abspath(__file__))
-        b = os.path.join(here, "..", "..", "build", "momentum-console")
-    if not os.path.exists(b):
-        raise AssertionError("momentum-console binary not found: " + b)
-    return b
 
 
 def write_config(path, url, read_only=()):
@@ -84,7 +75,7 @@ class ActionTest(unittest.TestCase):
         e["XDG_STATE_HOME"] = self.state
         e["HOME"] = self.tmp
         e.update(env or {})
-        p = subprocess.run([console_bin(), "action", "--config", self.conf]
+        p = subprocess.run([tl.console_bin(), "action", "--config", self.conf]
                            + list(args), env=e, capture_output=True,
                            text=True, timeout=timeout, stdin=subprocess.DEVNULL)
         sys.stderr.write("$ momentum-console action %s\n-> %d\n%s%s" % (
@@ -353,7 +344,7 @@ class CommandLine(ActionTest):
         e["XDG_STATE_HOME"] = self.state
         e["HOME"] = self.tmp
         master, slave = pty.openpty()
-        proc = subprocess.Popen([console_bin(), "action", "--config",
+        proc = subprocess.Popen([tl.console_bin(), "action", "--config",
                                  self.conf] + list(args), env=e, stdin=slave,
                                 stdout=slave, stderr=slave, close_fds=True)
         os.close(slave)

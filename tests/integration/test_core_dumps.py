@@ -17,21 +17,15 @@ import os
 import resource
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import momentum_testlib as tl  # noqa: E402
+
 NOBODY = 65534
-
-
-def console_bin():
-    b = os.environ.get("MOMENTUM_CONSOLE_BIN")
-    if not b:
-        here = os.path.dirname(os.path.abspath(__file__))
-        b = os.path.join(here, "..", "..", "build", "momentum-console")
-    if not os.path.exists(b):
-        raise AssertionError("momentum-console binary not found: " + b)
-    return b
 
 
 def drop_root():
@@ -77,7 +71,7 @@ class CoreDumpTest(unittest.TestCase):
         os.chmod(self.tmp, 0o755)
         # A copy nobody can run when we are root and the tree is private.
         self.bin = os.path.join(self.tmp, "momentum-console")
-        shutil.copy(console_bin(), self.bin)
+        shutil.copy(tl.console_bin(), self.bin)
         os.chmod(self.bin, 0o755)
         self.proc = None
 
