@@ -19,7 +19,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simlib  # noqa: E402
-from test_actions import MUTATING, console_bin, write_config  # noqa: E402
+import momentum_testlib as tl  # noqa: E402
+from test_actions import MUTATING, write_config  # noqa: E402
 
 simlib.need_boto3()
 
@@ -47,7 +48,7 @@ class AuditFileTest(unittest.TestCase):
         e["XDG_STATE_HOME"] = self.state
         e["HOME"] = self.tmp
         e["USER"] = user
-        p = subprocess.run([console_bin(), "action", "--config", self.conf,
+        p = subprocess.run([tl.console_bin(), "action", "--config", self.conf,
                             "--env", "dev", "--confirm", "yes", "--no-wait",
                             "pause", "api"], env=e, capture_output=True,
                            text=True, timeout=60, stdin=subprocess.DEVNULL)
