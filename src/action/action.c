@@ -717,6 +717,12 @@ action_plan_reconcile(struct action_engine *e, const struct action_plan *file,
 	}
 	memcpy(p->id, file->id, sizeof p->id);
 	p->file_state_diff = state_diff(&file->state, &p->state);
+	/* A preview never records a busy state; a file that does is not one. */
+	if (p->file_state_diff == NULL && (p->state.busy_op != NULL ||
+	    strcmp(p->state.status, "OPERATION_IN_PROGRESS") == 0))
+		p->file_state_diff = xasprintf("operation in progress: %s",
+		    p->state.busy_op != NULL ? p->state.busy_op :
+		    "OPERATION_IN_PROGRESS");
 	return p;
 }
 

@@ -289,6 +289,33 @@ class Refusals(ActionTest):
         self.assertEqual(self.asc("staging")["MaxSize"], 5)
         self.assertEqual(self.audit_records()[-1]["result"], "refused")
 
+    def test_plan_file_claiming_the_busy_state_refused(self):
+        """A file whose recorded state copies an operation in progress
+        (no preview records one) still does not run during it."""
+        plan = os.path.join(self.tmp, "plan.json")
+        p = self.console("--env", "staging", "--preview-only", plan,
+                         "scale", "api", "--max", "9")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.ar.start_deployment(ServiceArn=self.arn("staging"))
+        svc = self.service("staging")
+        self.assertEqual(svc["Status"], "OPERATION_IN_PROGRESS")
+        ops = self.operations("staging")
+        busy = [o for o in ops if o["Status"] in ("PENDING", "IN_PROGRESS")]
+        self.assertTrue(busy)
+        with open(plan) as f:
+            pj = json.load(f)
+        pj["state"]["status"] = "OPERATION_IN_PROGRESS"
+        pj["state"]["busy_op"] = "%s %s %s" % (
+            busy[0]["Type"], busy[0]["Id"], busy[0]["Status"])
+        pj["state"]["op_ids"] = [o["Id"] for o in ops]
+        with open(plan, "w") as f:
+            json.dump(pj, f)
+        n = len(self.mutations())
+        p = self.console("--execute-plan", plan, "--confirm", "yes",
+                         "--no-wait")
+        self.assert_refused(p, "operation in progress")
+        self.assertEqual(len(self.mutations()), n)
+
     def test_plan_file_unchanged_state_runs_once(self):
         plan = os.path.join(self.tmp, "plan.json")
         p = self.console("--env", "dev", "--preview-only", plan,
