@@ -1,7 +1,6 @@
 /* The AWS credentials chain (SDK order), with a thread-safe refreshing cache. */
 #include "aws/credentials.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -556,11 +555,12 @@ http_simple(const char *method, const char *url, const char *const *headers,
 static bool
 container_url_allowed(const char *full)
 {
+	static const unsigned char eks6[16] = { 0xfd, 0x00, 0x0e, 0xc2,
+	    [15] = 0x23 };
 	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *user = NULL, *h;
+	char *scheme = NULL, *host = NULL, *user = NULL;
 	unsigned char a[16];
 	bool ok = false;
-	size_t n;
 
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, full, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
@@ -574,24 +574,19 @@ container_url_allowed(const char *full)
 	}
 	if (strcasecmp(scheme, "http") != 0)
 		goto out;
-	h = host;
-	n = strlen(h);
-	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
-		h[n - 1] = '\0';
-		h++;
-		if (inet_pton(AF_INET6, h, a) == 1) {
-			static const unsigned char lo6[16] = { [15] = 1 };
-			static const unsigned char eks6[16] = { 0xfd, 0x00,
-			    0x0e, 0xc2, [15] = 0x23 };
-
-			ok = memcmp(a, lo6, 16) == 0 ||
-			    memcmp(a, eks6, 16) == 0;
-		}
-	} else if (inet_pton(AF_INET, h, a) == 1)
-		ok = a[0] == 127 || (a[0] == 169 && a[1] == 254 &&
-		    a[2] == 170 && (a[3] == 2 || a[3] == 23));
-	else
-		ok = strcasecmp(h, "localhost") == 0;
+	if (aws_host_is_loopback(host)) {
+		ok = true;
+		goto out;
+	}
+	switch (aws_host_ip(host, a)) {
+	case AF_INET:
+		ok = a[0] == 169 && a[1] == 254 && a[2] == 170 &&
+		    (a[3] == 2 || a[3] == 23);
+		break;
+	case AF_INET6:
+		ok = memcmp(a, eks6, 16) == 0;
+		break;
+	}
 out:
 	curl_free(scheme);
 	curl_free(host);

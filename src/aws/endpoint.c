@@ -107,25 +107,34 @@ aws_endpoint_resolve(const struct aws_service *svc, const char *region,
 	                 region);
 }
 
-bool
-aws_host_is_loopback(const char *host)
+int
+aws_host_ip(const char *host, unsigned char out[16])
 {
-	unsigned char a[16];
 	char v6[64];
 	size_t n = strlen(host);
 
-	if (strcasecmp(host, "localhost") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, a) == 1)
-		return a[0] == 127;
-	if (n >= 2 && n < sizeof v6 + 2 && host[0] == '[' &&
-	    host[n - 1] == ']') {
-		static const unsigned char lo6[16] = { [15] = 1 };
+	if (inet_pton(AF_INET, host, out) == 1)
+		return AF_INET;
+	if (n < 2 || n - 2 >= sizeof v6 || host[0] != '[' ||
+	    host[n - 1] != ']')
+		return 0;
+	memcpy(v6, host + 1, n - 2);
+	v6[n - 2] = '\0';
+	return inet_pton(AF_INET6, v6, out) == 1 ? AF_INET6 : 0;
+}
 
-		memcpy(v6, host + 1, n - 2);
-		v6[n - 2] = '\0';
-		return inet_pton(AF_INET6, v6, a) == 1 &&
-		    memcmp(a, lo6, 16) == 0;
+bool
+aws_host_is_loopback(const char *host)
+{
+	static const unsigned char lo6[16] = { [15] = 1 };
+	unsigned char a[16];
+
+	switch (aws_host_ip(host, a)) {
+	case AF_INET:
+		return a[0] == 127;
+	case AF_INET6:
+		return memcmp(a, lo6, 16) == 0;
+	default:
+		return strcasecmp(host, "localhost") == 0;
 	}
-	return false;
 }

@@ -20,9 +20,11 @@ char *aws_endpoint_resolve(const struct aws_service *svc, const char *region,
     const struct aws_profile *profile, const char *override);
 
 /*
- * Is host (as libcurl's URL parser gives it: IPv6 in brackets) this
- * machine: 127.0.0.0/8, ::1 or "localhost"?
+ * host (as libcurl's URL parser gives it: IPv6 in brackets) as an
+ * address: AF_INET (4 bytes in out) or AF_INET6 (16), 0 for a name.
  */
+int aws_host_ip(const char *host, unsigned char out[16]);
+/* Is host this machine: 127.0.0.0/8, ::1 or "localhost"? */
 bool aws_host_is_loopback(const char *host);
 
 #endif
