@@ -193,6 +193,10 @@ logs_draw(struct ui *ui, int y, int x, int h, int w)
 			char *tmp;
 
 			top--;
+			if (!lv.wrap) {	/* one row each: no text needed */
+				rows++;
+				continue;
+			}
 			t = shown_text(logstore_line(ui->ls, top), &tmp);
 			rows += line_rows(t, mw);
 			free(tmp);
