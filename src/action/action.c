@@ -645,15 +645,6 @@ fail:
 	return -1;
 }
 
-/* Both NULL, or the same string. */
-static bool
-same_str(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 struct action_plan *
 action_plan_reconcile(struct action_engine *e, const struct action_plan *file,
     char **cause)
@@ -694,15 +685,15 @@ action_plan_reconcile(struct action_engine *e, const struct action_plan *file,
 
 	if (p->env_index != file->env_index)
 		what = "environment";
-	else if (!same_str(p->service_name, file->service_name))
+	else if (!engine_same_str(p->service_name, file->service_name))
 		what = "service name";
-	else if (!same_str(p->service_arn, file->service_arn))
+	else if (!engine_same_str(p->service_arn, file->service_arn))
 		what = "service ARN";
-	else if (!same_str(p->target_image, file->target_image))
+	else if (!engine_same_str(p->target_image, file->target_image))
 		what = "image";
-	else if (!same_str(p->target_digest, file->target_digest))
+	else if (!engine_same_str(p->target_digest, file->target_digest))
 		what = "digest";
-	else if (!same_str(p->retag, file->retag))
+	else if (!engine_same_str(p->retag, file->retag))
 		what = "tag";
 	else if (file->kind == ACTION_SCALE &&
 	    (p->min_size != file->min_size || p->max_size != file->max_size ||

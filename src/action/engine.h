@@ -59,6 +59,9 @@ void engine_new_plan_id(char out[33]);
 int state_read(struct action_engine *e, int env, const char *service_name,
     const char *service_arn, const char *ecr_repo, struct action_state *st,
     char **cause);
+
+/* Both NULL, or the same string. */
+bool engine_same_str(const char *a, const char *b);
 char *state_diff(const struct action_state *before,
     const struct action_state *now);
 int state_resolve_service(struct action_engine *e, int env,

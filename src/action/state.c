@@ -299,8 +299,8 @@ state_read(struct action_engine *e, int env, const char *service_name,
 	return 0;
 }
 
-static bool
-same(const char *a, const char *b)
+bool
+engine_same_str(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
 		return a == b;
@@ -323,21 +323,21 @@ state_diff(const struct action_state *a, const struct action_state *b)
 	struct buf out = { 0 };
 	const char *sep = "";
 
-	if (!same(a->status, b->status)) {
+	if (!engine_same_str(a->status, b->status)) {
 		buf_printf(&out, "%sstatus %s -> %s", sep, orna(a->status),
 		    orna(b->status));
 		sep = "; ";
 	}
-	if (!same(a->image, b->image)) {
+	if (!engine_same_str(a->image, b->image)) {
 		buf_printf(&out, "%simage %s -> %s", sep, orna(a->image),
 		    orna(b->image));
 		sep = "; ";
-	} else if (!same(a->digest, b->digest)) {
+	} else if (!engine_same_str(a->digest, b->digest)) {
 		buf_printf(&out, "%srunning digest %s -> %s", sep,
 		    orna(a->digest), orna(b->digest));
 		sep = "; ";
 	}
-	if (!same(a->asc_arn, b->asc_arn) || a->min_size != b->min_size ||
+	if (!engine_same_str(a->asc_arn, b->asc_arn) || a->min_size != b->min_size ||
 	    a->max_size != b->max_size ||
 	    a->max_concurrency != b->max_concurrency) {
 		buf_printf(&out, "%sautoscaling min %d max %d concurrency %d "
@@ -346,7 +346,7 @@ state_diff(const struct action_state *a, const struct action_state *b)
 		    b->max_concurrency);
 		sep = "; ";
 	}
-	if (b->busy_op != NULL && !same(a->busy_op, b->busy_op)) {
+	if (b->busy_op != NULL && !engine_same_str(a->busy_op, b->busy_op)) {
 		buf_printf(&out, "%soperation in progress: %s", sep,
 		    b->busy_op);
 		sep = "; ";
