@@ -17,6 +17,8 @@
 #include "util/sanitize.h"
 #include "util/util.h"
 
+#include "testlib.h"
+
 #define NEV		4000
 #define MAX_EVENT_LINES	200	/* LOGSTORE_MAX_EVENT_LINES */
 #define MAX_RAW		65536	/* LOGSTORE_MAX_RAW */
@@ -103,7 +105,6 @@ static void
 check_store(struct stress *s, struct logstore *ls, size_t max)
 {
 	const struct log_line *prev = NULL, *l, *f, *v[MAX_EVENT_LINES + 1];
-	const unsigned char *q;
 	size_t i, st, k, cnt = logstore_count(ls);
 
 	assert_true(cnt <= max);
@@ -112,10 +113,7 @@ check_store(struct stress *s, struct logstore *ls, size_t max)
 		if (prev != NULL)
 			assert_true(prev->ts_ms < l->ts_ms ||
 			    (prev->ts_ms == l->ts_ms && prev->seq < l->seq));
-		for (q = (const unsigned char *)l->message; *q != '\0'; q++) {
-			assert_true(*q >= 0x20 && *q != 0x7f);
-			assert_false(*q == 0xc2 && q[1] >= 0x80 && q[1] < 0xa0);
-		}
+		test_assert_terminal_safe(l->message);
 		assert_null(strchr(l->source, 0x1b));
 		prev = l;
 	}

@@ -10,6 +10,23 @@
 #include "sim/api.h"
 #include "util/util.h"
 
+/*
+ * s holds nothing a terminal acts on or that reorders text: no C0
+ * control (not even a newline), DEL, C1 control (UTF-8 c2 80..9f) or
+ * U+202E RIGHT-TO-LEFT OVERRIDE.  Fails the test otherwise.
+ */
+static inline void
+test_assert_terminal_safe(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		assert_true(*p >= 0x20 && *p != 0x7f);
+		assert_false(p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0);
+		assert_false(p[0] == 0xe2 && p[1] == 0x80 && p[2] == 0xae);
+	}
+}
+
 /* Parse tests/data/<rel> as JSON; fails the test when missing or not JSON. Caller frees. */
 static inline cJSON *
 test_load_json(const char *rel)
