@@ -534,9 +534,8 @@ fp_key(struct fp *f, const char **key, size_t *klen)
 
 	if (f->off >= f->len || f->s[f->off] != '"')
 		return -1;
-	p = q = f->s + f->off + 1;
-	while (q < lim && *q != '"' && *q != '\\')
-		q++;
+	p = f->s + f->off + 1;
+	q = fp_quote_or_backslash(p, lim);
 	if (q < lim && *q == '"') {
 		*key = (const char *)p;
 		*klen = strnlen(*key, (size_t)(q - p));
