@@ -19,24 +19,7 @@
 #include "action/audit.h"
 #include "util/util.h"
 
-static char *
-tmpdir_new(void)
-{
-	char tmpl[] = "/tmp/momentum-audit-XXXXXX";
-	char *d = mkdtemp(tmpl);
-
-	assert_non_null(d);
-	return xstrdup(d);
-}
-
-static void
-rm_rf(const char *dir)
-{
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-}
+#include "testlib.h"
 
 static void
 default_path__xdg_state_home__under_momentum(void **state)
@@ -74,7 +57,8 @@ default_path__unset_or_relative__home_local_state(void **state)
 static void
 append__two_records__two_json_lines_with_fields(void **state)
 {
-	char *dir = tmpdir_new(), *path, *text, *cause = NULL, *nl;
+	char *dir = test_mkdtemp("momentum-audit"),
+	    *path, *text, *cause = NULL, *nl;
 	const char *calls[] = { "apprunner PauseService ServiceArn=arn:x" };
 	const char *ids[] = { "req-1", "req-2" };
 	struct audit_record r = { 0 };
@@ -148,14 +132,14 @@ append__two_records__two_json_lines_with_fields(void **state)
 	assert_true(audit_has_plan(path, r.plan_id));
 	assert_false(audit_has_plan(path, "ffffffffffffffffffffffffffffffff"));
 	free(path);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 append__unwritable_directory__fails_with_cause(void **state)
 {
-	char *dir = tmpdir_new(), *ro, *path, *cause = NULL;
+	char *dir = test_mkdtemp("momentum-audit"), *ro, *path, *cause = NULL;
 	struct audit_record r = { .phase = "intent" };
 
 	ro = xasprintf("%s/ro", dir);
@@ -173,14 +157,14 @@ append__unwritable_directory__fails_with_cause(void **state)
 	chmod(ro, 0700);
 	free(path);
 	free(ro);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 append__field_with_newline__stays_one_line(void **state)
 {
-	char *dir = tmpdir_new(), *path, *text, *cause = NULL;
+	char *dir = test_mkdtemp("momentum-audit"), *path, *text, *cause = NULL;
 	struct audit_record r = { .phase = "intent", .env = "dev\n\"x" };
 	size_t len;
 
@@ -191,14 +175,15 @@ append__field_with_newline__stays_one_line(void **state)
 	assert_int_equal(strchr(text, '\n') - text, (long)len - 1);
 	free(text);
 	free(path);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 recent__mixed_services__newest_of_one_service(void **state)
 {
-	char *dir = tmpdir_new(), *path, *cause = NULL, **lines;
+	char *dir = test_mkdtemp("momentum-audit"),
+	    *path, *cause = NULL, **lines;
 	struct audit_record r = { .env = "prod", .action = "scale" };
 	const char *results[] = { "r1", "r2", "r3" };
 	size_t i, n;
@@ -224,14 +209,14 @@ recent__mixed_services__newest_of_one_service(void **state)
 	free(lines);
 	assert_int_equal(audit_recent(path, "dev", "api", 5, &lines), 0);
 	free(path);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 claim__same_plan_from_many_processes__exactly_one_written(void **state)
 {
-	char *dir = tmpdir_new(), *path, *cause = NULL, *text;
+	char *dir = test_mkdtemp("momentum-audit"), *path, *cause = NULL, *text;
 	struct audit_record r = { .plan_id = "abcdefabcdefabcdefabcdefabcdef01",
 	    .phase = "intent", .env = "prod" };
 	int i, status, won = 0, lost = 0;
@@ -269,14 +254,15 @@ claim__same_plan_from_many_processes__exactly_one_written(void **state)
 	assert_non_null(cause);
 	free(cause);
 	free(path);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 append__symlinked_log__refused_target_untouched(void **state)
 {
-	char *dir = tmpdir_new(), *path, *target, *text, *cause = NULL;
+	char *dir = test_mkdtemp("momentum-audit"),
+	    *path, *target, *text, *cause = NULL;
 	struct audit_record r = { .phase = "intent", .env = "prod" };
 	FILE *f;
 
@@ -299,14 +285,14 @@ append__symlinked_log__refused_target_untouched(void **state)
 	free(text);
 	free(target);
 	free(path);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 append__existing_0644_log__made_0600(void **state)
 {
-	char *dir = tmpdir_new(), *path, *cause = NULL;
+	char *dir = test_mkdtemp("momentum-audit"), *path, *cause = NULL;
 	struct audit_record r = { .phase = "intent", .env = "prod" };
 	struct stat sb;
 	int fd;
@@ -321,14 +307,14 @@ append__existing_0644_log__made_0600(void **state)
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	assert_true(sb.st_size > 0);
 	free(path);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 append__fifo__refused_without_blocking(void **state)
 {
-	char *dir = tmpdir_new(), *path, *cause = NULL;
+	char *dir = test_mkdtemp("momentum-audit"), *path, *cause = NULL;
 	struct audit_record r = { .phase = "intent", .env = "prod" };
 	char buf[64];
 	int rd;
@@ -349,14 +335,14 @@ append__fifo__refused_without_blocking(void **state)
 	free(cause);
 	cause = NULL;
 	free(path);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 append__log_owned_by_another_user__refused(void **state)
 {
-	char *dir = tmpdir_new(), *path, *cause = NULL;
+	char *dir = test_mkdtemp("momentum-audit"), *path, *cause = NULL;
 	struct audit_record r = { .phase = "intent", .env = "prod" };
 	struct stat sb;
 	int fd;
@@ -378,7 +364,7 @@ append__log_owned_by_another_user__refused(void **state)
 	} else
 		print_message("not root: the other-owner case is not run\n");
 	free(path);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 

@@ -22,6 +22,8 @@
 #include "poll/poller.h"
 #include "util/util.h"
 
+#include "testlib.h"
+
 #define DEADLINE_MS 30000	/* generous bound for slow sanitizer runs */
 
 /* Counters and switches shared with poller threads: atomics only. */
@@ -609,23 +611,6 @@ poller__log_flood__window_moves_forward(void **state)
 
 /* ---- cost cache file safety -------------------------------------------- */
 
-static char *
-mktmpdir(void)
-{
-	char tmpl[] = "/tmp/test_poller_cache.XXXXXX";
-
-	assert_non_null(mkdtemp(tmpl));
-	return xstrdup(tmpl);
-}
-
-static void
-rm_rf(const char *dir)
-{
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-}
 
 static void
 write_text(const char *path, const char *text)
@@ -704,7 +689,8 @@ static void
 poller__cost_cache_planted_tmp_symlink__victim_kept_file_0600(void **state)
 {
 	static const char *envs[] = { "dev", "staging", "prod" };
-	char *dir = mktmpdir(), *victim, *link, *path, *text, *cause = NULL;
+	char *dir = test_mkdtemp("test_poller_cache"),
+	    *victim, *link, *path, *text, *cause = NULL;
 	struct stat sb;
 	mode_t old = umask(022);
 	size_t i;
@@ -739,14 +725,14 @@ poller__cost_cache_planted_tmp_symlink__victim_kept_file_0600(void **state)
 		free(path);
 	}
 	free(victim);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 poller__cost_cache_dir_unsafe__not_written_said_once(void **state)
 {
-	char *dir = mktmpdir(), *path, *err = NULL;
+	char *dir = test_mkdtemp("test_poller_cache"), *path, *err = NULL;
 	struct stat sb;
 	size_t n;
 	char *s;
@@ -785,7 +771,7 @@ poller__cost_cache_dir_unsafe__not_written_said_once(void **state)
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0700);
 	free(path);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
@@ -794,7 +780,8 @@ poller__cost_cache_symlinked_file__not_read(void **state)
 {
 	struct cost_data d = { .currency = (char *)"USD", .mtd = 999.0,
 	    .forecast = 999.0, .ndays = 1 };
-	char *dir = mktmpdir(), *target, *link, *text, *cause = NULL;
+	char *dir = test_mkdtemp("test_poller_cache"),
+	    *target, *link, *text, *cause = NULL;
 
 	(void)state;
 	/* A fresh, valid cache behind a symlink: must not be believed. */
@@ -815,14 +802,15 @@ poller__cost_cache_symlinked_file__not_read(void **state)
 	assert_non_null(strstr(text, "999"));
 	free(text);
 	free(target);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 
 static void
 poller__relative_xdg_cache_home__ignored(void **state)
 {
-	char *dir = mktmpdir(), *home, *path, *oldhome, *oldxdg, cwd[4096];
+	char *dir = test_mkdtemp("test_poller_cache"),
+	    *home, *path, *oldhome, *oldxdg, cwd[4096];
 	struct stat sb;
 
 	(void)state;
@@ -855,7 +843,7 @@ poller__relative_xdg_cache_home__ignored(void **state)
 	assert_int_equal(lstat(path, &sb), 0);
 	free(path);
 	free(home);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	free(dir);
 }
 

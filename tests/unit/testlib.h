@@ -10,6 +10,26 @@
 #include "sim/api.h"
 #include "util/util.h"
 
+/* A new private directory /tmp/<prefix>.XXXXXX; caller frees the path. */
+static inline char *
+test_mkdtemp(const char *prefix)
+{
+	char *tmpl = xasprintf("/tmp/%s.XXXXXX", prefix);
+
+	assert_non_null(mkdtemp(tmpl));
+	return tmpl;
+}
+
+/* Remove dir and everything below it; fails the test if that fails. */
+static inline void
+test_rm_rf(const char *dir)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
 /*
  * s holds nothing a terminal acts on or that reorders text: no C0
  * control (not even a newline), DEL, C1 control (UTF-8 c2 80..9f) or
