@@ -11,53 +11,25 @@ recorded user is the password database's name for our uid, not $USER.
 import json
 import os
 import pwd
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simlib  # noqa: E402
-import momentum_testlib as tl  # noqa: E402
-from test_actions import MUTATING, write_config  # noqa: E402
+from test_actions import ActionTest  # noqa: E402
 
 simlib.need_boto3()
 
 
-class AuditFileTest(unittest.TestCase):
+class AuditFileTest(ActionTest):
 
     def setUp(self):
-        self.sim = simlib.Sim(speed=20, seed=7).start()
-        self.tmp = tempfile.mkdtemp(prefix="momentum-audit-file-test-")
-        self.state = os.path.join(self.tmp, "state")
+        super().setUp()
         os.makedirs(os.path.join(self.state, "momentum"), mode=0o700)
-        self.audit = os.path.join(self.state, "momentum", "audit.log")
-        self.conf = os.path.join(self.tmp, "console.conf")
-        write_config(self.conf, self.sim.url)
-
-    def tearDown(self):
-        rc = self.sim.stop()
-        err = self.sim.stderr()
-        self.sim.cleanup()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        self.assertEqual(rc, 0, "momentum-sim exited %r:\n%s" % (rc, err))
 
     def pause_dev_api(self, user="mallory"):
-        e = self.sim.env()
-        e["XDG_STATE_HOME"] = self.state
-        e["HOME"] = self.tmp
-        e["USER"] = user
-        p = subprocess.run([tl.console_bin(), "action", "--config", self.conf,
-                            "--env", "dev", "--confirm", "yes", "--no-wait",
-                            "pause", "api"], env=e, capture_output=True,
-                           text=True, timeout=60, stdin=subprocess.DEVNULL)
-        sys.stderr.write("-> %d\n%s%s" % (p.returncode, p.stdout, p.stderr))
-        return p
-
-    def mutations(self):
-        return [line for line in self.sim.log_lines()
-                if line.get("operation") in MUTATING]
+        return self.console("--env", "dev", "--confirm", "yes", "--no-wait",
+                            "pause", "api", env={"USER": user}, timeout=60)
 
     def assert_refused_nothing_sent(self, p):
         self.assertEqual(p.returncode, 2, p.stderr)
